@@ -1,0 +1,99 @@
+/**
+ * Every error text Spindle sends, copied byte for byte from Redis 7.0 (server.c, networking.c,
+ * object.c, t_string.c, db.c, ...). Reply texts are without the leading '-' and trailing CRLF.
+ * Texts that take arguments are functions.
+ */
+
+export const E = {
+  wrongType: 'WRONGTYPE Operation against a key holding the wrong kind of value',
+  syntax: 'ERR syntax error',
+  notInteger: 'ERR value is not an integer or out of range',
+  notFloat: 'ERR value is not a valid float',
+  overflow: 'ERR increment or decrement would overflow',
+  incrFloatNaN: 'ERR increment would produce NaN or Infinity',
+  noSuchKey: 'ERR no such key',
+  outOfRange: 'ERR index out of range',
+  dbIndexOutOfRange: 'ERR DB index is out of range',
+  invalidDbIndex: 'ERR invalid DB index',
+  sameObject: 'ERR source and destination objects are the same',
+  invalidExpire: (cmd: string) => `ERR invalid expire time in '${cmd}' command`,
+  bitOffset: 'ERR bit offset is not an integer or out of range',
+  bitValue: 'ERR bit is not an integer or out of range',
+  stringTooLong: 'ERR string exceeds maximum allowed size (proto-max-bulk-len)',
+  noAuth: 'NOAUTH Authentication required.',
+  wrongPass: 'WRONGPASS invalid username-password pair or user is disabled.',
+  authNotSet: 'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+  noProto: 'NOPROTO unsupported protocol version',
+  unknownCommand: (name: string, argsPreview: string) =>
+    `ERR unknown command '${name}', with args beginning with: ${argsPreview}`,
+  unknownSubcommand: (sub: string, cmd: string) =>
+    `ERR unknown subcommand '${sub}'. Try ${cmd} HELP.`,
+  wrongArity: (name: string) => `ERR wrong number of arguments for '${name}' command`,
+  protocol: (detail: string) => `ERR Protocol error: ${detail}`,
+  nxAndXx: 'ERR XX and NX options at the same time are not compatible',
+  gtLtNx: 'ERR GT, LT, and/or NX options at the same time are not compatible',
+  timeout: 'ERR timeout is not an integer or out of range',
+  clientNoSuchClient: 'ERR No such client',
+  clientNameSpaces: 'ERR Client names cannot contain spaces, newlines or special characters.',
+  unsupportedConfig: (name: string) => `ERR Unknown option or number of arguments for CONFIG SET - '${name}'`,
+  configGetArgs: "ERR wrong number of arguments for 'config|get' command",
+  invalidCursor: 'ERR invalid cursor',
+  crossSlot: "CROSSSLOT Keys in request don't hash to the same slot",
+} as const;
+
+/** Error code of a reply text: the first word ("ERR", "WRONGTYPE", "NOAUTH", ...). */
+export function errorCode(text: string): string {
+  const sp = text.indexOf(' ');
+  return sp < 0 ? text : text.slice(0, sp);
+}
+
+/**
+ * Typed errors for the embedded API. Every class has a stable `code`, taken from the
+ * first word of Redis's error text, so callers can switch on `err.code`.
+ */
+export class SpindleError extends Error {
+  readonly code: string;
+  constructor(message: string, code = errorCode(message)) {
+    super(message);
+    this.name = 'SpindleError';
+    this.code = code;
+  }
+}
+
+/** An error reply from a command (what a network client would see as `-ERR ...`). */
+export class ReplyError extends SpindleError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReplyError';
+  }
+}
+
+export class WrongTypeError extends ReplyError {
+  constructor(message: string = E.wrongType) {
+    super(message);
+    this.name = 'WrongTypeError';
+  }
+}
+
+export class AuthError extends ReplyError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuthError';
+  }
+}
+
+/** The store was closed, or a handle was used after close(). */
+export class ClosedError extends SpindleError {
+  constructor() {
+    super('Spindle store is closed', 'CLOSED');
+    this.name = 'ClosedError';
+  }
+}
+
+/** Build the right typed error for a reply error text. */
+export function replyErrorFor(text: string): ReplyError {
+  const code = errorCode(text);
+  if (code === 'WRONGTYPE') return new WrongTypeError(text);
+  if (code === 'NOAUTH' || code === 'WRONGPASS') return new AuthError(text);
+  return new ReplyError(text);
+}
