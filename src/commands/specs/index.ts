@@ -1,0 +1,25 @@
+/**
+ * The full command spec table. Top-level specs only; subcommands hang off their container's
+ * `subcommands` array with "container|sub" names.
+ */
+import type { CommandSpec } from '../spec.js';
+import { CONNECTION_SPECS } from './connection.js';
+import { GENERIC_SPECS } from './generic.js';
+import { SERVER_SPECS } from './server.js';
+import { STRING_SPECS } from './string.js';
+
+export { CONNECTION_SPECS, GENERIC_SPECS, SERVER_SPECS, STRING_SPECS };
+
+export const ALL_SPECS: CommandSpec[] = [
+  ...STRING_SPECS,
+  ...GENERIC_SPECS,
+  ...CONNECTION_SPECS,
+  ...SERVER_SPECS,
+];
+
+const BY_NAME = new Map<string, CommandSpec>(ALL_SPECS.map((s) => [s.name, s]));
+
+/** Looks up a top-level command spec by name, case-insensitively. */
+export function findSpec(name: string): CommandSpec | undefined {
+  return BY_NAME.get(name.toLowerCase());
+}

@@ -1,0 +1,578 @@
+/**
+ * String and bitmap command specs (Redis 7.0 facts: arity, flags, ACL categories, key specs, tips),
+ * generated from a real redis-server 7.0 via COMMAND INFO / COMMAND DOCS. Summaries and
+ * complexity notes are our own wording.
+ * Bitmap commands live here too but keep Redis's group 'bitmap'.
+ */
+import type { CommandSpec } from '../spec.js';
+
+export const STRING_SPECS: CommandSpec[] = [
+  {
+    name: 'append',
+    summary: 'Appends a string to the value stored at a key, creating it if needed.',
+    since: '2.0.0',
+    group: 'string',
+    complexity: 'O(1) amortized',
+    arity: 3,
+    flags: ['write', 'denyoom', 'fast'],
+    acl: ['write', 'string', 'fast'],
+    key_specs: [
+      { flags: ['RW', 'insert'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'value', type: 'string' },
+    ],
+  },
+  {
+    name: 'decr',
+    summary: 'Subtracts one from the integer stored at a key.',
+    since: '1.0.0',
+    group: 'string',
+    complexity: 'O(1)',
+    arity: 2,
+    flags: ['write', 'denyoom', 'fast'],
+    acl: ['write', 'string', 'fast'],
+    key_specs: [
+      { flags: ['RW', 'access', 'update'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+    ],
+  },
+  {
+    name: 'decrby',
+    summary: 'Subtracts a given integer from the integer stored at a key.',
+    since: '1.0.0',
+    group: 'string',
+    complexity: 'O(1)',
+    arity: 3,
+    flags: ['write', 'denyoom', 'fast'],
+    acl: ['write', 'string', 'fast'],
+    key_specs: [
+      { flags: ['RW', 'access', 'update'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'decrement', type: 'integer' },
+    ],
+  },
+  {
+    name: 'get',
+    summary: 'Returns the string value stored at a key.',
+    since: '1.0.0',
+    group: 'string',
+    complexity: 'O(1)',
+    arity: 2,
+    flags: ['readonly', 'fast'],
+    acl: ['read', 'string', 'fast'],
+    key_specs: [
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+    ],
+  },
+  {
+    name: 'getdel',
+    summary: 'Returns the string value of a key and then removes the key.',
+    since: '6.2.0',
+    group: 'string',
+    complexity: 'O(1)',
+    arity: 2,
+    flags: ['write', 'fast'],
+    acl: ['write', 'string', 'fast'],
+    key_specs: [
+      { flags: ['RW', 'access', 'delete'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+    ],
+  },
+  {
+    name: 'getex',
+    summary: 'Returns the string value of a key, optionally changing its expiry.',
+    since: '6.2.0',
+    group: 'string',
+    complexity: 'O(1)',
+    arity: -2,
+    flags: ['write', 'fast'],
+    acl: ['write', 'string', 'fast'],
+    key_specs: [
+      { flags: ['RW', 'access', 'update'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'expiration', type: 'oneof', optional: true, arguments: [
+        { name: 'seconds', type: 'integer', token: 'EX' },
+        { name: 'milliseconds', type: 'integer', token: 'PX' },
+        { name: 'unix-time-seconds', type: 'unix-time', token: 'EXAT' },
+        { name: 'unix-time-milliseconds', type: 'unix-time', token: 'PXAT' },
+        { name: 'persist', type: 'pure-token', token: 'PERSIST' },
+      ] },
+    ],
+  },
+  {
+    name: 'getrange',
+    summary: 'Returns a slice of the string stored at a key.',
+    since: '2.4.0',
+    group: 'string',
+    complexity: 'O(N), N = length of the returned slice',
+    arity: 4,
+    flags: ['readonly'],
+    acl: ['read', 'string', 'slow'],
+    key_specs: [
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'start', type: 'integer' },
+      { name: 'end', type: 'integer' },
+    ],
+  },
+  {
+    name: 'getset',
+    summary: 'Stores a new string value at a key and returns the previous one.',
+    since: '1.0.0',
+    group: 'string',
+    complexity: 'O(1)',
+    arity: 3,
+    flags: ['write', 'denyoom', 'fast'],
+    acl: ['write', 'string', 'fast'],
+    key_specs: [
+      { flags: ['RW', 'access', 'update'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'value', type: 'string' },
+    ],
+  },
+  {
+    name: 'incr',
+    summary: 'Adds one to the integer stored at a key.',
+    since: '1.0.0',
+    group: 'string',
+    complexity: 'O(1)',
+    arity: 2,
+    flags: ['write', 'denyoom', 'fast'],
+    acl: ['write', 'string', 'fast'],
+    key_specs: [
+      { flags: ['RW', 'access', 'update'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+    ],
+  },
+  {
+    name: 'incrby',
+    summary: 'Adds a given integer to the integer stored at a key.',
+    since: '1.0.0',
+    group: 'string',
+    complexity: 'O(1)',
+    arity: 3,
+    flags: ['write', 'denyoom', 'fast'],
+    acl: ['write', 'string', 'fast'],
+    key_specs: [
+      { flags: ['RW', 'access', 'update'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'increment', type: 'integer' },
+    ],
+  },
+  {
+    name: 'incrbyfloat',
+    summary: 'Adds a floating-point amount to the number stored at a key.',
+    since: '2.6.0',
+    group: 'string',
+    complexity: 'O(1)',
+    arity: 3,
+    flags: ['write', 'denyoom', 'fast'],
+    acl: ['write', 'string', 'fast'],
+    key_specs: [
+      { flags: ['RW', 'access', 'update'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'increment', type: 'double' },
+    ],
+  },
+  {
+    name: 'lcs',
+    summary: 'Computes the longest common subsequence of two string values.',
+    since: '7.0.0',
+    group: 'string',
+    complexity: 'O(N*M), N and M = lengths of the two strings',
+    arity: -3,
+    flags: ['readonly'],
+    acl: ['read', 'string', 'slow'],
+    key_specs: [
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 1, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key1', type: 'key', key_spec_index: 0 },
+      { name: 'key2', type: 'key', key_spec_index: 0 },
+      { name: 'len', type: 'pure-token', token: 'LEN', optional: true },
+      { name: 'idx', type: 'pure-token', token: 'IDX', optional: true },
+      { name: 'len', type: 'integer', token: 'MINMATCHLEN', optional: true },
+      { name: 'withmatchlen', type: 'pure-token', token: 'WITHMATCHLEN', optional: true },
+    ],
+  },
+  {
+    name: 'mget',
+    summary: 'Returns the string values of several keys at once.',
+    since: '1.0.0',
+    group: 'string',
+    complexity: 'O(N), N = number of keys',
+    arity: -2,
+    flags: ['readonly', 'fast'],
+    acl: ['read', 'string', 'fast'],
+    key_specs: [
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: -1, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0, multiple: true },
+    ],
+    tips: ['request_policy:multi_shard'],
+  },
+  {
+    name: 'mset',
+    summary: 'Stores several key/value pairs at once.',
+    since: '1.0.1',
+    group: 'string',
+    complexity: 'O(N), N = number of keys',
+    arity: -3,
+    flags: ['write', 'denyoom'],
+    acl: ['write', 'string', 'slow'],
+    key_specs: [
+      { flags: ['OW', 'update'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: -1, step: 2, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key_value', type: 'block', multiple: true, arguments: [
+        { name: 'key', type: 'key', key_spec_index: 0 },
+        { name: 'value', type: 'string' },
+      ] },
+    ],
+    tips: ['request_policy:multi_shard', 'response_policy:all_succeeded'],
+  },
+  {
+    name: 'msetnx',
+    summary: 'Stores several key/value pairs at once, but only if none of the keys exist.',
+    since: '1.0.1',
+    group: 'string',
+    complexity: 'O(N), N = number of keys',
+    arity: -3,
+    flags: ['write', 'denyoom'],
+    acl: ['write', 'string', 'slow'],
+    key_specs: [
+      { flags: ['OW', 'insert'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: -1, step: 2, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key_value', type: 'block', multiple: true, arguments: [
+        { name: 'key', type: 'key', key_spec_index: 0 },
+        { name: 'value', type: 'string' },
+      ] },
+    ],
+    tips: ['request_policy:multi_shard', 'response_policy:agg_min'],
+  },
+  {
+    name: 'psetex',
+    summary: 'Stores a string value with a time-to-live given in milliseconds.',
+    since: '2.6.0',
+    group: 'string',
+    complexity: 'O(1)',
+    arity: 4,
+    flags: ['write', 'denyoom'],
+    acl: ['write', 'string', 'slow'],
+    key_specs: [
+      { flags: ['OW', 'update'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'milliseconds', type: 'integer' },
+      { name: 'value', type: 'string' },
+    ],
+  },
+  {
+    name: 'set',
+    summary: 'Stores a string value at a key, with optional conditions and expiry.',
+    since: '1.0.0',
+    group: 'string',
+    complexity: 'O(1)',
+    arity: -3,
+    flags: ['write', 'denyoom'],
+    acl: ['write', 'string', 'slow'],
+    key_specs: [
+      { flags: ['RW', 'access', 'update', 'variable_flags'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'value', type: 'string' },
+      { name: 'condition', type: 'oneof', since: '2.6.12', optional: true, arguments: [
+        { name: 'nx', type: 'pure-token', token: 'NX' },
+        { name: 'xx', type: 'pure-token', token: 'XX' },
+      ] },
+      { name: 'get', type: 'pure-token', token: 'GET', since: '6.2.0', optional: true },
+      { name: 'expiration', type: 'oneof', optional: true, arguments: [
+        { name: 'seconds', type: 'integer', token: 'EX', since: '2.6.12' },
+        { name: 'milliseconds', type: 'integer', token: 'PX', since: '2.6.12' },
+        { name: 'unix-time-seconds', type: 'unix-time', token: 'EXAT', since: '6.2.0' },
+        { name: 'unix-time-milliseconds', type: 'unix-time', token: 'PXAT', since: '6.2.0' },
+        { name: 'keepttl', type: 'pure-token', token: 'KEEPTTL', since: '6.0.0' },
+      ] },
+    ],
+  },
+  {
+    name: 'setex',
+    summary: 'Stores a string value with a time-to-live given in seconds.',
+    since: '2.0.0',
+    group: 'string',
+    complexity: 'O(1)',
+    arity: 4,
+    flags: ['write', 'denyoom'],
+    acl: ['write', 'string', 'slow'],
+    key_specs: [
+      { flags: ['OW', 'update'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'seconds', type: 'integer' },
+      { name: 'value', type: 'string' },
+    ],
+  },
+  {
+    name: 'setnx',
+    summary: 'Stores a string value only when the key is absent.',
+    since: '1.0.0',
+    group: 'string',
+    complexity: 'O(1)',
+    arity: 3,
+    flags: ['write', 'denyoom', 'fast'],
+    acl: ['write', 'string', 'fast'],
+    key_specs: [
+      { flags: ['OW', 'insert'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'value', type: 'string' },
+    ],
+  },
+  {
+    name: 'setrange',
+    summary: 'Overwrites part of a string value starting at an offset.',
+    since: '2.2.0',
+    group: 'string',
+    complexity: 'O(1) plus O(M) to copy M bytes of the new value',
+    arity: 4,
+    flags: ['write', 'denyoom'],
+    acl: ['write', 'string', 'slow'],
+    key_specs: [
+      { flags: ['RW', 'update'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'offset', type: 'integer' },
+      { name: 'value', type: 'string' },
+    ],
+  },
+  {
+    name: 'strlen',
+    summary: 'Returns the byte length of the string stored at a key.',
+    since: '2.2.0',
+    group: 'string',
+    complexity: 'O(1)',
+    arity: 2,
+    flags: ['readonly', 'fast'],
+    acl: ['read', 'string', 'fast'],
+    key_specs: [
+      { flags: ['RO'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+    ],
+  },
+  {
+    name: 'substr',
+    summary: 'Returns a slice of the string stored at a key (older name of GETRANGE).',
+    since: '1.0.0',
+    group: 'string',
+    complexity: 'O(N), N = length of the returned slice',
+    arity: 4,
+    flags: ['readonly'],
+    acl: ['read', 'string', 'slow'],
+    key_specs: [
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'start', type: 'integer' },
+      { name: 'end', type: 'integer' },
+    ],
+  },
+  {
+    name: 'bitcount',
+    summary: 'Counts the bits set to 1 in a string, optionally within a range.',
+    since: '2.6.0',
+    group: 'bitmap',
+    complexity: 'O(N)',
+    arity: -2,
+    flags: ['readonly'],
+    acl: ['read', 'bitmap', 'slow'],
+    key_specs: [
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'index', type: 'block', optional: true, arguments: [
+        { name: 'start', type: 'integer' },
+        { name: 'end', type: 'integer' },
+        { name: 'index_unit', type: 'oneof', since: '7.0.0', optional: true, arguments: [
+          { name: 'byte', type: 'pure-token', token: 'BYTE' },
+          { name: 'bit', type: 'pure-token', token: 'BIT' },
+        ] },
+      ] },
+    ],
+  },
+  {
+    name: 'bitfield',
+    summary: 'Reads, writes and increments arbitrary-width integer fields inside a string.',
+    since: '3.2.0',
+    group: 'bitmap',
+    complexity: 'O(1) per operation',
+    arity: -2,
+    flags: ['write', 'denyoom'],
+    acl: ['write', 'bitmap', 'slow'],
+    key_specs: [
+      { flags: ['RW', 'access', 'update', 'variable_flags'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'operation', type: 'oneof', optional: true, multiple: true, arguments: [
+        { name: 'encoding_offset', type: 'block', token: 'GET', arguments: [
+          { name: 'encoding', type: 'string' },
+          { name: 'offset', type: 'integer' },
+        ] },
+        { name: 'write', type: 'block', arguments: [
+          { name: 'wrap_sat_fail', type: 'oneof', token: 'OVERFLOW', optional: true, arguments: [
+            { name: 'wrap', type: 'pure-token', token: 'WRAP' },
+            { name: 'sat', type: 'pure-token', token: 'SAT' },
+            { name: 'fail', type: 'pure-token', token: 'FAIL' },
+          ] },
+          { name: 'write_operation', type: 'oneof', arguments: [
+            { name: 'encoding_offset_value', type: 'block', token: 'SET', arguments: [
+              { name: 'encoding', type: 'string' },
+              { name: 'offset', type: 'integer' },
+              { name: 'value', type: 'integer' },
+            ] },
+            { name: 'encoding_offset_increment', type: 'block', token: 'INCRBY', arguments: [
+              { name: 'encoding', type: 'string' },
+              { name: 'offset', type: 'integer' },
+              { name: 'increment', type: 'integer' },
+            ] },
+          ] },
+        ] },
+      ] },
+    ],
+  },
+  {
+    name: 'bitfield_ro',
+    summary: 'Reads arbitrary-width integer fields inside a string (read-only BITFIELD).',
+    since: '6.0.0',
+    group: 'bitmap',
+    complexity: 'O(1) per operation',
+    arity: -2,
+    flags: ['readonly', 'fast'],
+    acl: ['read', 'bitmap', 'fast'],
+    key_specs: [
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'encoding_offset', type: 'block', token: 'GET', optional: true, multiple: true, multiple_token: true, arguments: [
+        { name: 'encoding', type: 'string' },
+        { name: 'offset', type: 'integer' },
+      ] },
+    ],
+  },
+  {
+    name: 'bitop',
+    summary: 'Combines strings bitwise (AND, OR, XOR, NOT) into a destination key.',
+    since: '2.6.0',
+    group: 'bitmap',
+    complexity: 'O(N)',
+    arity: -4,
+    flags: ['write', 'denyoom'],
+    acl: ['write', 'bitmap', 'slow'],
+    key_specs: [
+      { flags: ['OW', 'update'], begin_search: { index: { pos: 2 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 3 } }, find_keys: { range: { lastkey: -1, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'operation', type: 'string' },
+      { name: 'destkey', type: 'key', key_spec_index: 0 },
+      { name: 'key', type: 'key', key_spec_index: 1, multiple: true },
+    ],
+  },
+  {
+    name: 'bitpos',
+    summary: 'Finds the position of the first bit with a given value in a string.',
+    since: '2.8.7',
+    group: 'bitmap',
+    complexity: 'O(N)',
+    arity: -3,
+    flags: ['readonly'],
+    acl: ['read', 'bitmap', 'slow'],
+    key_specs: [
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'bit', type: 'integer' },
+      { name: 'index', type: 'block', optional: true, arguments: [
+        { name: 'start', type: 'integer' },
+        { name: 'end_index', type: 'block', optional: true, arguments: [
+          { name: 'end', type: 'integer' },
+          { name: 'index_unit', type: 'oneof', since: '7.0.0', optional: true, arguments: [
+            { name: 'byte', type: 'pure-token', token: 'BYTE' },
+            { name: 'bit', type: 'pure-token', token: 'BIT' },
+          ] },
+        ] },
+      ] },
+    ],
+  },
+  {
+    name: 'getbit',
+    summary: 'Returns the bit at an offset of a string value.',
+    since: '2.2.0',
+    group: 'bitmap',
+    complexity: 'O(1)',
+    arity: 3,
+    flags: ['readonly', 'fast'],
+    acl: ['read', 'bitmap', 'fast'],
+    key_specs: [
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'offset', type: 'integer' },
+    ],
+  },
+  {
+    name: 'setbit',
+    summary: 'Sets or clears the bit at an offset of a string value.',
+    since: '2.2.0',
+    group: 'bitmap',
+    complexity: 'O(1)',
+    arity: 4,
+    flags: ['write', 'denyoom'],
+    acl: ['write', 'bitmap', 'slow'],
+    key_specs: [
+      { flags: ['RW', 'access', 'update'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'offset', type: 'integer' },
+      { name: 'value', type: 'integer' },
+    ],
+  },
+];
