@@ -10,6 +10,7 @@ export const E = {
   notInteger: 'ERR value is not an integer or out of range',
   notFloat: 'ERR value is not a valid float',
   overflow: 'ERR increment or decrement would overflow',
+  decrOverflow: 'ERR decrement would overflow',
   incrFloatNaN: 'ERR increment would produce NaN or Infinity',
   noSuchKey: 'ERR no such key',
   outOfRange: 'ERR index out of range',

@@ -1,0 +1,73 @@
+/**
+ * Argument readers over the zero-copy argv (bytes in a shared buffer at offs[i], lens[i]).
+ * Integer rules follow Redis's string2ll: optional '-', no '+', no leading zeros, no spaces,
+ * within signed 64 bits.
+ */
+
+const kInt64Min = -(2n ** 63n);
+const kInt64Max = 2n ** 63n - 1n;
+
+/** Parse b[off, off+len) as a signed 64-bit integer. Returns a number if |v| ≤ 2^53, a bigint beyond, null if invalid. */
+export function parseInt64(b: Uint8Array, off: number, len: number): number | bigint | null {
+  if (len === 0 || len > 20) return null;
+  let i = off;
+  const end = off + len;
+  let neg = false;
+  if (b[i] === 0x2d) {
+    neg = true;
+    i++;
+    if (i === end) return null;
+  }
+  if (b[i] === 0x30) return len === 1 ? 0 : null;
+  if (len - (neg ? 1 : 0) <= 15) {
+    let v = 0;
+    for (; i < end; i++) {
+      const d = b[i] - 48;
+      if (d < 0 || d > 9) return null;
+      v = v * 10 + d;
+    }
+    return neg ? -v : v;
+  }
+  for (let j = i; j < end; j++) if (b[j] < 48 || b[j] > 57) return null;
+  const s = Buffer.from(b.buffer, b.byteOffset + off, len).toString('latin1');
+  const v = BigInt(s);
+  if (v < kInt64Min || v > kInt64Max) return null;
+  if (v >= -(2n ** 53n) && v <= 2n ** 53n) return Number(v);
+  return v;
+}
+
+/** Parse as a number within int64 (precision lost beyond 2^53); null if invalid. */
+export function parseLong(b: Uint8Array, off: number, len: number): number | null {
+  const v = parseInt64(b, off, len);
+  return v === null ? null : Number(v);
+}
+
+/**
+ * Parse a float the way Redis's string2ld / strtold does for INCRBYFLOAT and friends:
+ * no leading/trailing spaces, no empty string, "inf"/"-inf" allowed, NaN refused.
+ */
+export function parseDouble(s: string): number | null {
+  if (s.length === 0 || s.length > 5000) return null;
+  const c0 = s.charCodeAt(0), cl = s.charCodeAt(s.length - 1);
+  if (c0 <= 32 || cl <= 32) return null;
+  const low = s.toLowerCase();
+  if (low === 'inf' || low === '+inf' || low === 'infinity' || low === '+infinity') return Infinity;
+  if (low === '-inf' || low === '-infinity') return -Infinity;
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s)) {
+    if (/^[+-]?0x[0-9a-f]+$/i.test(s)) return Number.parseInt(s, 16);
+    return null;
+  }
+  const v = Number(s);
+  return Number.isNaN(v) ? null : v;
+}
+
+/** Case-insensitive compare of argument bytes with an ASCII word (given in upper case). */
+export function eqUpper(b: Uint8Array, off: number, len: number, word: string): boolean {
+  if (len !== word.length) return false;
+  for (let i = 0; i < len; i++) {
+    let c = b[off + i];
+    if (c >= 97 && c <= 122) c -= 32;
+    if (c !== word.charCodeAt(i)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,9 @@
+/** Every family's registration table, in one list for the Registry. */
+import type { FamilyTable } from '../context.js';
+import { connectionCommands } from './connection.js';
+import { stringCommands } from './string.js';
+
+export const ALL_FAMILIES: FamilyTable[] = [
+  stringCommands,
+  connectionCommands,
+];

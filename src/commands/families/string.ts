@@ -1,0 +1,324 @@
+/**
+ * String family (t_string.c): GET/SET and their variants, MGET/MSET/MSETNX, APPEND, STRLEN,
+ * the INCR/DECR family and INCRBYFLOAT. Bit commands, ranges and LCS are in bitmap.ts and
+ * string-range.ts.
+ *
+ * Layout of this file: argument parsing, then ops on the shard, then command handlers (reply),
+ * then the registration table.
+ */
+import type { Ctx, FamilyTable } from '../context.js';
+import { E } from '../../errors.js';
+import { T } from '../../sab/record.js';
+import { parseDouble, parseInt64 } from '../args.js';
+
+// ------------------------------------------------------------------ parse
+
+const kNX = 1, kXX = 2, kGET = 4, kKEEPTTL = 8, kPERSIST = 16;
+const kLongMax = 2 ** 63;
+
+interface SetOptions {
+  flags: number;
+  /** Absolute expiry in ms, 0 = none. */
+  expireAt: number;
+}
+
+/**
+ * Parse SET/GETEX style options from argument `from` on. Replies with the error itself and
+ * returns null on failure (Redis's parseExtendedStringArgumentsOrReply).
+ */
+export function parseSetOptionsOrReply(c: Ctx, from: number, forGetex: boolean): SetOptions | null {
+  let flags = 0;
+  let unit = 0; // 0 none, 1 EX, 2 PX, 3 EXAT, 4 PXAT
+  let valueArg = -1;
+  for (let i = from; i < c.argc; i++) {
+    const next = i + 1 < c.argc;
+    if (!forGetex && c.is(i, 'NX') && !(flags & (kXX)) ) flags |= kNX;
+    else if (!forGetex && c.is(i, 'XX') && !(flags & kNX)) flags |= kXX;
+    else if (!forGetex && c.is(i, 'GET')) flags |= kGET;
+    else if (!forGetex && c.is(i, 'KEEPTTL') && unit === 0) flags |= kKEEPTTL;
+    else if (forGetex && c.is(i, 'PERSIST') && unit === 0) flags |= kPERSIST;
+    else if (c.is(i, 'EX') && unit === 0 && !(flags & (kKEEPTTL | kPERSIST)) && next) { unit = 1; valueArg = ++i; }
+    else if (c.is(i, 'PX') && unit === 0 && !(flags & (kKEEPTTL | kPERSIST)) && next) { unit = 2; valueArg = ++i; }
+    else if (c.is(i, 'EXAT') && unit === 0 && !(flags & (kKEEPTTL | kPERSIST)) && next) { unit = 3; valueArg = ++i; }
+    else if (c.is(i, 'PXAT') && unit === 0 && !(flags & (kKEEPTTL | kPERSIST)) && next) { unit = 4; valueArg = ++i; }
+    else {
+      c.reply.error(E.syntax);
+      return null;
+    }
+  }
+  let expireAt = 0;
+  if (unit !== 0) {
+    const v = c.long(valueArg);
+    if (v === null) {
+      c.reply.error(E.notInteger);
+      return null;
+    }
+    const name = c.client.lastCommand;
+    if (v <= 0 || ((unit === 1 || unit === 3) && v > kLongMax / 1000)) {
+      c.reply.error(E.invalidExpire(name));
+      return null;
+    }
+    const ms = unit === 1 || unit === 3 ? v * 1000 : v;
+    expireAt = unit <= 2 ? c.now + ms : ms;
+    if (expireAt > kLongMax) {
+      c.reply.error(E.invalidExpire(name));
+      return null;
+    }
+  }
+  return { flags, expireAt };
+}
+
+// ------------------------------------------------------------------ ops
+
+/** Look up key arg i; returns the record, 0 if absent, -1 after replying WRONGTYPE. */
+function lookupStringOrReply(c: Ctx, i: number, write: boolean): number {
+  const rec = write ? c.lookupWrite(i) : c.lookupRead(i);
+  if (rec !== 0 && c.shard(i).type(rec) !== T.String) {
+    c.reply.error(E.wrongType);
+    return -1;
+  }
+  return rec;
+}
+
+/** Store arg vi as the string value of key arg ki (the key was just looked up). */
+function storeString(c: Ctx, ki: number, rec: number, vi: number, expireAt: number, keepTtl: boolean): void {
+  const s = c.shard(ki);
+  if (expireAt !== 0 && expireAt <= c.now) {
+    // An absolute time in the past: the key ends up deleted (Redis deletes it at once).
+    if (rec !== 0) s.deleteFound(c.db, rec);
+    return;
+  }
+  s.setString(c.db, rec, c.buf, c.offs[ki], c.lens[ki], c.buf, c.offs[vi], c.lens[vi], expireAt, keepTtl, c.now);
+}
+
+function replyValue(c: Ctx, i: number, rec: number): void {
+  const s = c.shard(i);
+  c.reply.bulk(s.heap.u8, s.valOffset(rec), s.valLen(rec));
+}
+
+/** Read the integer value of a string record, or null if it is not an integer. */
+function recordInt(c: Ctx, i: number, rec: number): number | bigint | null {
+  const s = c.shard(i);
+  return parseInt64(s.heap.u8, s.valOffset(rec), s.valLen(rec));
+}
+
+function storeText(c: Ctx, ki: number, rec: number, text: string): void {
+  const bytes = Buffer.from(text, 'latin1');
+  c.shard(ki).setString(c.db, rec, c.buf, c.offs[ki], c.lens[ki], bytes, 0, bytes.length, 0, true, c.now);
+}
+
+const kI64Min = -(2n ** 63n), kI64Max = 2n ** 63n - 1n;
+
+/** INCRBY core: returns the new value or null after replying an error. */
+function incrGeneric(c: Ctx, by: number | bigint): void {
+  const rec = lookupStringOrReply(c, 1, true);
+  if (rec < 0) return;
+  let cur: number | bigint = 0;
+  if (rec !== 0) {
+    const v = recordInt(c, 1, rec);
+    if (v === null) return c.reply.error(E.notInteger);
+    cur = v;
+  }
+  let next: number | bigint;
+  if (typeof cur === 'number' && typeof by === 'number' && Math.abs(cur) < 2 ** 52 && Math.abs(by) < 2 ** 52) {
+    next = cur + by;
+  } else {
+    const big = BigInt(cur) + BigInt(by);
+    if (big < kI64Min || big > kI64Max) return c.reply.error(E.overflow);
+    next = big >= -(2n ** 53n) && big <= 2n ** 53n ? Number(big) : big;
+  }
+  storeText(c, 1, rec, String(next));
+  c.reply.int(next);
+}
+
+/** Redis's INCRBYFLOAT output: "%.17Lf" with trailing zeros (and dot) removed. */
+export function formatLongDouble(v: number): string {
+  if (Number.isInteger(v) && Math.abs(v) >= 1e21) return BigInt(v).toString();
+  let s = Math.abs(v) < 1e-6 && v !== 0 ? v.toFixed(17) : String(v);
+  if (s.includes('e')) s = v.toFixed(17);
+  if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
+  return s === '-0' ? '0' : s;
+}
+
+// ------------------------------------------------------------------ commands
+
+function getCommand(c: Ctx): void {
+  const rec = lookupStringOrReply(c, 1, false);
+  if (rec < 0) return;
+  if (rec === 0) return c.reply.nullBulk();
+  replyValue(c, 1, rec);
+}
+
+function setCommand(c: Ctx): void {
+  const o = parseSetOptionsOrReply(c, 3, false);
+  if (o === null) return;
+  setGenericCommand(c, o.flags, o.expireAt);
+}
+
+/** SET, SETNX, SETEX, PSETEX and GETSET all land here (Redis's setGenericCommand). */
+function setGenericCommand(c: Ctx, flags: number, expireAt: number, keyArg = 1, valArg = 2, okReply = true): void {
+  let rec: number;
+  if (flags & kGET) {
+    rec = lookupStringOrReply(c, keyArg, false);
+    if (rec < 0) return;
+    // lookupRead touched the key; a write lookup is needed for the slot, re-find it.
+    rec = c.lookupWrite(keyArg);
+  } else rec = c.lookupWrite(keyArg);
+  if (((flags & kNX) && rec !== 0) || ((flags & kXX) && rec === 0)) {
+    if (flags & kGET) {
+      if (rec === 0) c.reply.nullBulk();
+      else replyValue(c, keyArg, rec);
+    } else if (okReply) c.reply.nullBulk();
+    else c.reply.int(0);
+    return;
+  }
+  if (flags & kGET) {
+    if (rec === 0) c.reply.nullBulk();
+    else replyValue(c, keyArg, rec);
+  }
+  storeString(c, keyArg, rec, valArg, expireAt, (flags & kKEEPTTL) !== 0);
+  if (!(flags & kGET)) {
+    if (okReply) c.reply.ok();
+    else c.reply.int(1);
+  }
+}
+
+function setnxCommand(c: Ctx): void {
+  setGenericCommand(c, kNX, 0, 1, 2, false);
+}
+
+function setexGeneric(c: Ctx, unitMs: number): void {
+  const v = c.long(2);
+  if (v === null) return c.reply.error(E.notInteger);
+  if (v <= 0 || v > kLongMax / unitMs) return c.reply.error(E.invalidExpire(c.client.lastCommand));
+  setGenericCommand(c, 0, c.now + v * unitMs, 1, 3);
+}
+
+function getsetCommand(c: Ctx): void {
+  setGenericCommand(c, kGET, 0);
+}
+
+function getdelCommand(c: Ctx): void {
+  const rec = lookupStringOrReply(c, 1, true);
+  if (rec < 0) return;
+  if (rec === 0) return c.reply.nullBulk();
+  replyValue(c, 1, rec);
+  c.shard(1).deleteFound(c.db, rec);
+}
+
+function getexCommand(c: Ctx): void {
+  const o = parseSetOptionsOrReply(c, 2, true);
+  if (o === null) return;
+  const rec = lookupStringOrReply(c, 1, false);
+  if (rec < 0) return;
+  if (rec === 0) return c.reply.nullBulk();
+  replyValue(c, 1, rec);
+  const s = c.shard(1);
+  if (o.expireAt !== 0) {
+    s.lookup(c.db, c.buf, c.offs[1], c.lens[1], c.now);
+    if (o.expireAt <= c.now) s.deleteFound(c.db, rec);
+    else s.setExpire(c.db, rec, o.expireAt);
+  } else if (o.flags & kPERSIST) s.setExpire(c.db, rec, 0);
+}
+
+function mgetCommand(c: Ctx): void {
+  c.reply.array(c.argc - 1);
+  for (let i = 1; i < c.argc; i++) {
+    const rec = c.lookupRead(i);
+    if (rec === 0 || c.shard(i).type(rec) !== T.String) c.reply.nullBulk();
+    else replyValue(c, i, rec);
+  }
+}
+
+function msetGeneric(c: Ctx, nx: boolean): void {
+  if (c.argc % 2 === 0) return c.reply.error(E.wrongArity(c.client.lastCommand));
+  if (nx) {
+    for (let i = 1; i < c.argc; i += 2) {
+      if (c.lookupWrite(i) !== 0) return c.reply.int(0);
+    }
+  }
+  for (let i = 1; i < c.argc; i += 2) {
+    const rec = c.lookupWrite(i);
+    storeString(c, i, rec, i + 1, 0, false);
+  }
+  if (nx) c.reply.int(1);
+  else c.reply.ok();
+}
+
+function appendCommand(c: Ctx): void {
+  const rec = lookupStringOrReply(c, 1, true);
+  if (rec < 0) return;
+  const s = c.shard(1);
+  if (rec === 0) {
+    storeString(c, 1, 0, 2, 0, false);
+    return c.reply.int(c.lens[2]);
+  }
+  const old = s.valLen(rec), add = c.lens[2];
+  if (old + add > c.engine.config.num('proto-max-bulk-len')) return c.reply.error(E.stringTooLong);
+  const nrec = s.resizeString(c.db, rec, old + add, c.now);
+  s.heap.u8.set(c.buf.subarray(c.offs[2], c.offs[2] + add), s.valOffset(nrec) + old);
+  s.refreshStringEncoding(nrec);
+  c.reply.int(old + add);
+}
+
+function strlenCommand(c: Ctx): void {
+  const rec = lookupStringOrReply(c, 1, false);
+  if (rec < 0) return;
+  c.reply.int(rec === 0 ? 0 : c.shard(1).valLen(rec));
+}
+
+function incrbyCommand(c: Ctx): void {
+  const by = c.int64(2);
+  if (by === null) return c.reply.error(E.notInteger);
+  incrGeneric(c, by);
+}
+
+function decrbyCommand(c: Ctx): void {
+  const by = c.int64(2);
+  if (by === null) return c.reply.error(E.notInteger);
+  if (by === kI64Min) return c.reply.error(E.decrOverflow);
+  incrGeneric(c, typeof by === 'bigint' ? -by : -by);
+}
+
+function incrbyfloatCommand(c: Ctx): void {
+  const rec = lookupStringOrReply(c, 1, true);
+  if (rec < 0) return;
+  const by = parseDouble(c.bin(2));
+  let cur = 0;
+  if (rec !== 0) {
+    const s = c.shard(1);
+    const o = s.valOffset(rec);
+    const v = parseDouble(Buffer.from(s.heap.u8.subarray(o, o + s.valLen(rec))).toString('latin1'));
+    if (v === null) return c.reply.error(E.notFloat);
+    cur = v;
+  }
+  if (by === null) return c.reply.error(E.notFloat);
+  const next = cur + by;
+  if (!Number.isFinite(next)) return c.reply.error(E.incrFloatNaN);
+  const text = formatLongDouble(next);
+  storeText(c, 1, rec, text);
+  c.reply.bulkString(text);
+}
+
+// ------------------------------------------------------------------ registration
+
+export const stringCommands: FamilyTable = {
+  get: { handler: getCommand },
+  set: { handler: setCommand },
+  setnx: { handler: setnxCommand },
+  setex: { handler: (c) => setexGeneric(c, 1000) },
+  psetex: { handler: (c) => setexGeneric(c, 1) },
+  getset: { handler: getsetCommand },
+  getdel: { handler: getdelCommand },
+  getex: { handler: getexCommand },
+  mget: { handler: mgetCommand },
+  mset: { handler: (c) => msetGeneric(c, false) },
+  msetnx: { handler: (c) => msetGeneric(c, true) },
+  append: { handler: appendCommand },
+  strlen: { handler: strlenCommand },
+  incr: { handler: (c) => incrGeneric(c, 1) },
+  decr: { handler: (c) => incrGeneric(c, -1) },
+  incrby: { handler: incrbyCommand },
+  decrby: { handler: decrbyCommand },
+  incrbyfloat: { handler: incrbyfloatCommand },
+};

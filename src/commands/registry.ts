@@ -1,0 +1,132 @@
+/**
+ * The command table: specs (data, from specs/) joined with handlers (from families/) by name.
+ * A spec with no handler is not implemented and COMMAND does not list it.
+ *
+ * Central checks live here and in the dispatcher, never in handlers: lookup of the command and
+ * subcommand, arity, and key positions.
+ */
+import type { CommandFlag, CommandSpec } from './spec.js';
+import type { FamilyTable, Handler, Registration } from './context.js';
+import { ALL_SPECS } from './specs/index.js';
+
+export const enum F {
+  Write = 1 << 0,
+  Readonly = 1 << 1,
+  Denyoom = 1 << 2,
+  Admin = 1 << 3,
+  Pubsub = 1 << 4,
+  Noscript = 1 << 5,
+  Blocking = 1 << 6,
+  Loading = 1 << 7,
+  Stale = 1 << 8,
+  Fast = 1 << 9,
+  NoAuth = 1 << 10,
+  NoMulti = 1 << 11,
+  AllowBusy = 1 << 12,
+}
+
+const kFlagBits: Partial<Record<CommandFlag, number>> = {
+  write: F.Write, readonly: F.Readonly, denyoom: F.Denyoom, admin: F.Admin, pubsub: F.Pubsub,
+  noscript: F.Noscript, blocking: F.Blocking, loading: F.Loading, stale: F.Stale, fast: F.Fast,
+  no_auth: F.NoAuth, no_multi: F.NoMulti, allow_busy: F.AllowBusy,
+};
+
+export interface Command {
+  /** Full lower-case name ("get", "client|list"). */
+  name: string;
+  spec: CommandSpec;
+  arity: number;
+  flags: number;
+  handler: Handler;
+  allShards: boolean;
+  hasKeys: boolean;
+  /** Fast path for the common key layout: keys from first to (argc + last) or last, by step. */
+  simpleKeys: { first: number; last: number; step: number } | null;
+  subcommands: Map<string, Command> | null;
+  /** Calls since start (INFO commandstats). */
+  calls: number;
+}
+
+function build(spec: CommandSpec, reg: Registration): Command | null {
+  const subs = new Map<string, Command>();
+  if (spec.subcommands && reg.subcommands) {
+    for (const sub of spec.subcommands) {
+      const subName = sub.name.split('|')[1];
+      const r = reg.subcommands[subName];
+      if (!r) continue;
+      const c = build(sub, r);
+      if (c) subs.set(subName, c);
+    }
+  }
+  if (!reg.handler && subs.size === 0) return null;
+  let flags = 0;
+  for (const f of spec.flags) flags |= kFlagBits[f] ?? 0;
+  let simpleKeys: Command['simpleKeys'] = null;
+  const ks = spec.key_specs;
+  if (ks && ks.length === 1) {
+    const bs = ks[0].begin_search, fk = ks[0].find_keys;
+    if ('index' in bs && 'range' in fk && (fk.range.lastkey >= 0 || fk.range.limit <= 1)) {
+      const first = bs.index.pos;
+      simpleKeys = {
+        first,
+        last: fk.range.lastkey >= 0 ? first + fk.range.lastkey : fk.range.lastkey,
+        step: fk.range.step,
+      };
+    }
+  }
+  return {
+    name: spec.name,
+    spec,
+    arity: spec.arity,
+    flags,
+    handler: reg.handler ?? (() => undefined),
+    allShards: reg.allShards ?? false,
+    hasKeys: !!ks && ks.length > 0,
+    simpleKeys,
+    subcommands: subs.size > 0 ? subs : null,
+    calls: 0,
+  };
+}
+
+export class Registry {
+  private readonly byName = new Map<string, Command>();
+  readonly commands: Command[] = [];
+
+  constructor(families: FamilyTable[]) {
+    const specs = new Map(ALL_SPECS.map((s) => [s.name, s]));
+    for (const fam of families) {
+      for (const [name, reg] of Object.entries(fam)) {
+        const spec = specs.get(name);
+        if (!spec) throw new Error(`handler registered for '${name}' has no command spec`);
+        const cmd = build(spec, reg);
+        if (!cmd) continue;
+        this.commands.push(cmd);
+        this.byName.set(name, cmd);
+        this.byName.set(name.toUpperCase(), cmd);
+      }
+    }
+  }
+
+  /** Look a command up by its name bytes, case-insensitively. */
+  lookup(b: Uint8Array, off: number, len: number): Command | undefined {
+    if (len > 32) return undefined;
+    let s = '';
+    for (let i = 0; i < len; i++) s += String.fromCharCode(b[off + i]);
+    return this.byName.get(s) ?? this.byName.get(s.toLowerCase());
+  }
+
+  get(name: string): Command | undefined {
+    return this.byName.get(name.toLowerCase());
+  }
+
+  /** Every implemented command and subcommand (for COMMAND COUNT/LIST). */
+  all(): Command[] {
+    return this.commands;
+  }
+}
+
+/** Look up a subcommand by its name bytes. */
+export function lookupSub(cmd: Command, b: Uint8Array, off: number, len: number): Command | undefined {
+  if (len > 64) return undefined;
+  return cmd.subcommands!.get(Buffer.from(b.subarray(off, off + len)).toString('latin1').toLowerCase());
+}

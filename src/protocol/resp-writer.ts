@@ -1,0 +1,179 @@
+/**
+ * RESP encoder writing straight into an arena buffer. Each flush() hands out the bytes written
+ * since the last flush as one Buffer (a view into the arena, never reused afterwards), so one
+ * socket.write() per connection per turn carries every reply of that turn.
+ */
+import { formatDouble, type Reply } from './reply.js';
+
+const kArenaSize = 256 * 1024;
+
+export class RespWriter implements Reply {
+  resp: 2 | 3 = 2;
+  private buf: Buffer = Buffer.allocUnsafe(kArenaSize);
+  private start = 0;
+  private off = 0;
+
+  /** Bytes written and not yet flushed. */
+  size(): number {
+    return this.off - this.start;
+  }
+
+  /** Take everything written since the last flush, or null if nothing. */
+  flush(): Buffer | null {
+    if (this.off === this.start) return null;
+    const out = this.buf.subarray(this.start, this.off);
+    this.start = this.off;
+    if (this.buf.length - this.off < 1024) {
+      this.buf = Buffer.allocUnsafe(kArenaSize);
+      this.start = this.off = 0;
+    }
+    return out;
+  }
+
+  /** Drop unflushed bytes (used by RESET-like paths and on protocol errors). */
+  discard(): void {
+    this.off = this.start;
+  }
+
+  private ensure(n: number): void {
+    if (this.off + n <= this.buf.length) return;
+    const pending = this.off - this.start;
+    const nb = Buffer.allocUnsafe(Math.max(kArenaSize, (pending + n) * 2));
+    this.buf.copy(nb, 0, this.start, this.off);
+    this.buf = nb;
+    this.start = 0;
+    this.off = pending;
+  }
+
+  private crlf(): void {
+    this.buf[this.off++] = 0x0d;
+    this.buf[this.off++] = 0x0a;
+  }
+
+  private header(prefix: number, n: number): void {
+    this.ensure(24);
+    const b = this.buf;
+    b[this.off++] = prefix;
+    if (n >= 0 && n < 10) {
+      b[this.off++] = 48 + n;
+    } else {
+      this.off += b.write(String(n), this.off, "latin1");
+    }
+    b[this.off++] = 0x0d;
+    b[this.off++] = 0x0a;
+  }
+
+  private line(prefix: number, s: string): void {
+    this.ensure(s.length * 3 + 3);
+    this.buf[this.off++] = prefix;
+    this.off += this.buf.write(s, this.off, "utf8");
+    this.crlf();
+  }
+
+  ok(): void {
+    this.ensure(5);
+    this.buf.writeUInt32LE(0x0d4b4f2b, this.off); // "+OK\r"
+    this.buf[this.off + 4] = 0x0a;
+    this.off += 5;
+  }
+
+  simple(s: string): void {
+    this.line(0x2b, s);
+  }
+
+  error(s: string): void {
+    this.line(0x2d, s);
+  }
+
+  int(n: number | bigint): void {
+    if (typeof n === 'number' && n >= 0 && n < 10) {
+      this.ensure(4);
+      const b = this.buf;
+      b[this.off++] = 0x3a;
+      b[this.off++] = 48 + n;
+      this.crlf();
+      return;
+    }
+    this.line(0x3a, String(n));
+  }
+
+  bulk(src: Uint8Array, off: number, len: number): void {
+    this.header(0x24, len);
+    this.ensure(len + 2);
+    this.buf.set(src.subarray(off, off + len), this.off);
+    this.off += len;
+    this.crlf();
+  }
+
+  bulkString(s: string): void {
+    const len = Buffer.byteLength(s);
+    this.header(0x24, len);
+    this.ensure(len + 2);
+    this.off += this.buf.write(s, this.off, "utf8");
+    this.crlf();
+  }
+
+  nullBulk(): void {
+    if (this.resp === 3) this.raw3(0x5f);
+    else this.header(0x24, -1);
+  }
+
+  nullArray(): void {
+    if (this.resp === 3) this.raw3(0x5f);
+    else this.header(0x2a, -1);
+  }
+
+  private raw3(c: number): void {
+    this.ensure(3);
+    this.buf[this.off++] = c;
+    this.crlf();
+  }
+
+  array(n: number): void {
+    this.header(0x2a, n);
+  }
+
+  map(n: number): void {
+    if (this.resp === 3) this.header(0x25, n);
+    else this.header(0x2a, n * 2);
+  }
+
+  set(n: number): void {
+    this.header(this.resp === 3 ? 0x7e : 0x2a, n);
+  }
+
+  push(n: number): void {
+    this.header(this.resp === 3 ? 0x3e : 0x2a, n);
+  }
+
+  double(d: number): void {
+    const s = formatDouble(d);
+    if (this.resp === 3) this.line(0x2c, s);
+    else this.bulkString(s);
+  }
+
+  bool(v: boolean): void {
+    if (this.resp === 3) this.line(0x23, v ? 't' : 'f');
+    else this.int(v ? 1 : 0);
+  }
+
+  bigNumber(digits: string): void {
+    if (this.resp === 3) this.line(0x28, digits);
+    else this.bulkString(digits);
+  }
+
+  verbatim(format: string, text: string): void {
+    if (this.resp === 2) return this.bulkString(text);
+    const body = `${format}:${text}`;
+    const len = Buffer.byteLength(body);
+    this.header(0x3d, len);
+    this.ensure(len + 2);
+    this.off += this.buf.write(body, this.off, "utf8");
+    this.crlf();
+  }
+
+  /** RESP3 attribute map header (dropped entirely in RESP2 by the caller). */
+  attribute(n: number): void {
+    this.header(0x7c, n);
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Hashes over key bytes: CRC16 (XMODEM, as Redis Cluster) for slot routing, and a 32-bit
+ * multiplicative hash for the keyspace table. Both read bytes in place, so a key never
+ * becomes a JS string on the hot path.
+ */
+
+export const kSlots = 16384;
+
+const crcTable = (() => {
+  const t = new Uint16Array(256);
+  for (let i = 0; i < 256; i++) {
+    let c = i << 8;
+    for (let j = 0; j < 8; j++) c = c & 0x8000 ? ((c << 1) ^ 0x1021) & 0xffff : (c << 1) & 0xffff;
+    t[i] = c;
+  }
+  return t;
+})();
+
+export function crc16(b: Uint8Array, off: number, len: number): number {
+  let crc = 0;
+  for (let i = off, end = off + len; i < end; i++) crc = ((crc << 8) & 0xffff) ^ crcTable[((crc >>> 8) ^ b[i]) & 0xff];
+  return crc;
+}
+
+/** Redis Cluster hash slot, honouring {hash tags}: the first non-empty {...} section. */
+export function keySlot(b: Uint8Array, off: number, len: number): number {
+  const end = off + len;
+  for (let i = off; i < end; i++) {
+    if (b[i] === 0x7b /* { */) {
+      for (let j = i + 1; j < end; j++) {
+        if (b[j] === 0x7d /* } */) {
+          if (j === i + 1) break; // "{}": hash the whole key
+          return crc16(b, i + 1, j - i - 1) & (kSlots - 1);
+        }
+      }
+      break;
+    }
+  }
+  return crc16(b, off, len) & (kSlots - 1);
+}
+
+/** 32-bit hash of bytes (FNV-1a over 4-byte words with a murmur3 finaliser). */
+export function hashBytes(b: Uint8Array, off: number, len: number): number {
+  let h = 0x811c9dc5 ^ len;
+  let i = off;
+  const end = off + len;
+  const end4 = off + (len & ~3);
+  for (; i < end4; i += 4) {
+    const w = b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24);
+    h = Math.imul(h ^ w, 0x01000193);
+    h ^= h >>> 15;
+  }
+  for (; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}

@@ -1,0 +1,321 @@
+/**
+ * Keyspace table: open addressing (linear probing) over key records, with incremental
+ * resizing between two slot arrays, never a stop-the-world rehash.
+ *
+ *   Table header (heap block, u32 words from w = hdr*2):
+ *   ┌───────┬────────┬────────┬────────┬────────┬────────┬────────┬──────────┬──────────┬────────┐
+ *   │ count │ t0 ptr │ t0 mask│ t0 used│ t1 ptr │ t1 mask│ t1 used│ rehashIdx│ volatile │ cursor │
+ *   │ w+0   │ w+1    │ w+2    │ w+3    │ w+4    │ w+5    │ w+6    │ w+7      │ w+8      │ w+9    │
+ *   └───────┴────────┴────────┴────────┴────────┴────────┴────────┴──────────┴──────────┴────────┘
+ *   Slot array (heap block of (mask+1) * 8 bytes): slot i = [hash u32][record ptr u32]
+ *     record ptr 0 = empty, 1 = tombstone (unit 1 is inside the heap header, never a record).
+ *
+ * Invariants:
+ * - A key is in exactly one of t0, t1. While t1 ≠ 0 a rehash is running: inserts go to t1,
+ *   each insert moves kRehashStep slots of t0 (from rehashIdx up) into t1, and a moved slot
+ *   becomes a tombstone so probe runs in t0 stay unbroken.
+ * - used (live + tombstones) ≤ 3/4 of the slots, so every probe run ends at an empty slot.
+ * - An entry sits in the probe run that starts at its home slot (hash & mask), with no empty
+ *   slot in between; SCAN relies on this to visit keys by home bucket with Redis's
+ *   reverse-binary cursor, which survives resizes between calls.
+ * - volatile counts the keys that have a TTL (kept by the keyspace layer); cursor is the active
+ *   expiry position.
+ * - Guarded by the shard lock.
+ */
+
+import { Heap } from './alloc.js';
+import { kRecordHeader } from './record.js';
+
+const kCount = 0, kT0 = 1, kM0 = 2, kU0 = 3, kT1 = 4, kM1 = 5, kU1 = 6, kRehashIdx = 7;
+export const kVolatileField = 8;
+export const kCursorField = 9;
+const kHeaderBytes = 48;
+const kRehashStep = 8;
+const kTombstone = 1;
+export const kMinCapacity = 16;
+
+function rev32(v: number): number {
+  v = ((v >>> 1) & 0x55555555) | ((v & 0x55555555) << 1);
+  v = ((v >>> 2) & 0x33333333) | ((v & 0x33333333) << 2);
+  v = ((v >>> 4) & 0x0f0f0f0f) | ((v & 0x0f0f0f0f) << 4);
+  v = ((v >>> 8) & 0x00ff00ff) | ((v & 0x00ff00ff) << 8);
+  return ((v >>> 16) | (v << 16)) >>> 0;
+}
+
+export class KeyTable {
+  /** Where the last successful find() found the key: table word index of its slot. */
+  private foundWord = -1;
+
+  constructor(readonly heap: Heap, readonly hdr: number) {}
+
+  static create(heap: Heap, capacity = kMinCapacity): number {
+    const hdr = heap.calloc(kHeaderBytes);
+    const w = hdr * 2;
+    const t = heap.calloc(capacity * 8);
+    heap.u32[w + kT0] = t;
+    heap.u32[w + kM0] = capacity - 1;
+    return hdr;
+  }
+
+  count(): number {
+    return this.heap.u32[this.hdr * 2 + kCount];
+  }
+
+  capacity(): number {
+    const u32 = this.heap.u32, w = this.hdr * 2;
+    return u32[w + kM0] + 1 + (u32[w + kT1] ? u32[w + kM1] + 1 : 0);
+  }
+
+  isRehashing(): boolean {
+    return this.heap.u32[this.hdr * 2 + kT1] !== 0;
+  }
+
+  getField(f: number): number {
+    return this.heap.u32[this.hdr * 2 + f];
+  }
+
+  setField(f: number, v: number): void {
+    this.heap.u32[this.hdr * 2 + f] = v;
+  }
+
+  /** Find the record of key bytes b[off, off+len) with hash h. Returns its ptr or 0. */
+  find(b: Uint8Array, off: number, len: number, h: number): number {
+    const u32 = this.heap.u32, w = this.hdr * 2;
+    let r = this.findIn(u32[w + kT0], u32[w + kM0], b, off, len, h);
+    if (r !== 0) return r;
+    const t1 = u32[w + kT1];
+    if (t1 !== 0) {
+      r = this.findIn(t1, u32[w + kM1], b, off, len, h);
+      if (r !== 0) return r;
+    }
+    this.foundWord = -1;
+    return 0;
+  }
+
+  private findIn(t: number, mask: number, b: Uint8Array, off: number, len: number, h: number): number {
+    const u32 = this.heap.u32, u8 = this.heap.u8;
+    const base = t * 2;
+    let i = h & mask;
+    for (;;) {
+      const sw = base + i * 2;
+      const r = u32[sw + 1];
+      if (r === 0) return 0;
+      if (r !== kTombstone && u32[sw] === h && u32[r * 2 + 1] === len) {
+        const kb = r * 8 + kRecordHeader;
+        let j = 0;
+        while (j < len && u8[kb + j] === b[off + j]) j++;
+        if (j === len) { this.foundWord = sw; return r; }
+      }
+      i = (i + 1) & mask;
+    }
+  }
+
+  /** Point the slot found by the last successful find() at a (re)allocated record. */
+  replaceFound(rec: number): void {
+    this.heap.u32[this.foundWord + 1] = rec;
+  }
+
+  /** Remove the key found by the last successful find(). */
+  deleteFound(): void {
+    const u32 = this.heap.u32, w = this.hdr * 2;
+    u32[this.foundWord + 1] = kTombstone;
+    u32[w + kCount]--;
+    this.foundWord = -1;
+  }
+
+  /** Insert a record for a key known to be absent. */
+  insert(h: number, rec: number): void {
+    const u32 = this.heap.u32, w = this.hdr * 2;
+    if (u32[w + kT1] !== 0) {
+      this.rehashStep(kRehashStep);
+    }
+    let t = u32[w + kT1] !== 0 ? 1 : 0;
+    let mask = u32[w + (t ? kM1 : kM0)];
+    let used = u32[w + (t ? kU1 : kU0)];
+    if ((used + 1) * 4 > (mask + 1) * 3) {
+      if (t === 1) this.rehashStep(Infinity);
+      this.startRehash();
+      t = 1;
+      mask = u32[w + kM1];
+    }
+    const tp = u32[w + (t ? kT1 : kT0)];
+    if (this.placeIn(tp, mask, h, rec)) u32[w + (t ? kU1 : kU0)]++;
+    u32[w + kCount]++;
+  }
+
+  /** Put (h, rec) in the first empty-or-tombstone slot of its run. True if it used an empty slot. */
+  private placeIn(t: number, mask: number, h: number, rec: number): boolean {
+    const u32 = this.heap.u32, base = t * 2;
+    let i = h & mask;
+    for (;;) {
+      const sw = base + i * 2;
+      const r = u32[sw + 1];
+      if (r === 0 || r === kTombstone) {
+        u32[sw] = h;
+        u32[sw + 1] = rec;
+        return r === 0;
+      }
+      i = (i + 1) & mask;
+    }
+  }
+
+  private startRehash(): void {
+    const heap = this.heap, u32 = heap.u32, w = this.hdr * 2;
+    const live = u32[w + kCount];
+    let cap = kMinCapacity;
+    while (cap * 3 < (live + 1) * 4 * 2) cap *= 2; // new table at most 3/8 full
+    u32[w + kT1] = heap.calloc(cap * 8);
+    u32[w + kM1] = cap - 1;
+    u32[w + kU1] = 0;
+    u32[w + kRehashIdx] = 0;
+  }
+
+  /** Move up to n slots of t0 into t1. Returns true while a rehash is still running. */
+  rehashStep(n: number): boolean {
+    const heap = this.heap, u32 = heap.u32, w = this.hdr * 2;
+    const t1 = u32[w + kT1];
+    if (t1 === 0) return false;
+    const t0 = u32[w + kT0], m0 = u32[w + kM0], m1 = u32[w + kM1];
+    let idx = u32[w + kRehashIdx];
+    const end = Math.min(m0 + 1, idx + n);
+    let added = 0;
+    for (; idx < end; idx++) {
+      const sw = t0 * 2 + idx * 2;
+      const r = u32[sw + 1];
+      if (r > kTombstone) {
+        if (this.placeIn(t1, m1, u32[sw], r)) added++;
+        u32[sw + 1] = kTombstone;
+      }
+    }
+    u32[w + kU1] += added;
+    if (idx > m0) {
+      heap.free(t0, (m0 + 1) * 8);
+      u32[w + kT0] = t1;
+      u32[w + kM0] = m1;
+      u32[w + kU0] = u32[w + kU1];
+      u32[w + kT1] = 0;
+      u32[w + kM1] = 0;
+      u32[w + kU1] = 0;
+      u32[w + kRehashIdx] = 0;
+      return false;
+    }
+    u32[w + kRehashIdx] = idx;
+    return true;
+  }
+
+  /**
+   * Start a rehash into a right-sized table when the table is mostly empty or mostly
+   * tombstones. Called by the owner worker; returns true if one was started.
+   */
+  maybeShrink(): boolean {
+    const u32 = this.heap.u32, w = this.hdr * 2;
+    if (u32[w + kT1] !== 0) return false;
+    const cap = u32[w + kM0] + 1, live = u32[w + kCount], used = u32[w + kU0];
+    if ((cap > kMinCapacity && live * 10 < cap) || used - live > cap / 4) {
+      this.startRehash();
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * One SCAN step (Redis's reverse-binary cursor over home buckets). Calls emit(rec) for every
+   * key whose home bucket is visited, and returns the next cursor (0 when done).
+   */
+  scan(cursor: number, emit: (rec: number) => void): number {
+    const u32 = this.heap.u32, w = this.hdr * 2;
+    let v = cursor >>> 0;
+    const t0 = u32[w + kT0], m0 = u32[w + kM0], t1 = u32[w + kT1], m1 = u32[w + kM1];
+    if (t1 === 0) {
+      this.emitBucket(t0, m0, v & m0, emit);
+      v = (v | ~m0) >>> 0;
+      v = rev32((rev32(v) + 1) >>> 0);
+      return v;
+    }
+    let ts = t0, ms = m0, tl = t1, ml = m1;
+    if (m0 > m1) { ts = t1; ms = m1; tl = t0; ml = m0; }
+    this.emitBucket(ts, ms, v & ms, emit);
+    do {
+      this.emitBucket(tl, ml, v & ml, emit);
+      v = (v | ~ml) >>> 0;
+      v = rev32((rev32(v) + 1) >>> 0);
+    } while ((v & (ms ^ ml)) !== 0);
+    return v;
+  }
+
+  private emitBucket(t: number, mask: number, b: number, emit: (rec: number) => void): void {
+    const u32 = this.heap.u32, base = t * 2;
+    for (let i = b; ; i = (i + 1) & mask) {
+      const sw = base + i * 2;
+      const r = u32[sw + 1];
+      if (r === 0) return;
+      if (r !== kTombstone && (u32[sw] & mask) === b) emit(r);
+    }
+  }
+
+  /** A random live record, or 0 if the table is empty. */
+  random(): number {
+    const u32 = this.heap.u32, w = this.hdr * 2;
+    if (u32[w + kCount] === 0) return 0;
+    const order = Math.random() < 0.5 ? [kT0, kT1] : [kT1, kT0];
+    for (const tf of order) {
+      const t = u32[w + tf];
+      if (t === 0) continue;
+      const mask = u32[w + tf + 1];
+      const start = (Math.random() * (mask + 1)) | 0;
+      for (let k = 0; k <= mask; k++) {
+        const r = u32[t * 2 + ((start + k) & mask) * 2 + 1];
+        if (r > kTombstone) return r;
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * Visit up to `maxSlots` slots of t0 from the expiry cursor; calls visit(rec) for live ones.
+   * Inside visit(), deleteFound() removes the visited key.
+   */
+  sweep(maxSlots: number, visit: (rec: number) => void): void {
+    const u32 = this.heap.u32, w = this.hdr * 2;
+    const t = u32[w + kT0], mask = u32[w + kM0];
+    let c = u32[w + kCursorField] & mask;
+    for (let k = 0; k < maxSlots; k++) {
+      const r = u32[t * 2 + c * 2 + 1];
+      c = (c + 1) & mask;
+      if (r > kTombstone) {
+        u32[w + kCursorField] = c;
+        this.foundWord = t * 2 + ((c - 1) & mask) * 2; // so visit() may call deleteFound()
+        visit(r);
+        if (u32[w + kT0] !== t) return; // a visit may not resize, but stay safe
+      }
+    }
+    u32[w + kCursorField] = c;
+  }
+
+  /** Remove every key, calling release(rec) for each, and shrink to the minimum size. */
+  clear(release: (rec: number) => void): void {
+    const heap = this.heap, u32 = heap.u32, w = this.hdr * 2;
+    for (const [tf, mf] of [[kT0, kM0], [kT1, kM1]]) {
+      const t = u32[w + tf];
+      if (t === 0) continue;
+      const cap = u32[w + mf] + 1;
+      for (let i = 0; i < cap; i++) {
+        const r = u32[t * 2 + i * 2 + 1];
+        if (r > kTombstone) release(r);
+      }
+      heap.free(t, cap * 8);
+    }
+    const t = heap.calloc(kMinCapacity * 8);
+    u32.fill(0, w, w + kHeaderBytes / 4);
+    u32[w + kT0] = t;
+    u32[w + kM0] = kMinCapacity - 1;
+  }
+
+  /** Free the table entirely (records are released through release()). */
+  destroy(release: (rec: number) => void): void {
+    this.clear(release);
+    const u32 = this.heap.u32, w = this.hdr * 2;
+    this.heap.free(u32[w + kT0], kMinCapacity * 8);
+    this.heap.free(this.hdr, kHeaderBytes);
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Per-connection state. One Client per TCP connection (or per embedded handle). It lives on the
+ * front-end thread that serves the connection; it is never shared.
+ */
+export class Client {
+  name = '';
+  db = 0;
+  resp: 2 | 3 = 2;
+  authenticated: boolean;
+  libName = '';
+  libVer = '';
+  noEvict = false;
+  noTouch = false;
+  /** Close the connection once the replies written so far are flushed (QUIT, CLIENT KILL). */
+  closeAfterReply = false;
+  readonly createdAt = Date.now();
+  lastInteraction = Date.now();
+  lastCommand = 'NULL';
+  /** Set by the connection: closes the socket (used by CLIENT KILL). */
+  kill: () => void = () => undefined;
+  /** Set by the connection: bytes buffered in and out, for CLIENT LIST. */
+  queryBufferBytes: () => number = () => 0;
+  outputBufferBytes: () => number = () => 0;
+
+  constructor(
+    readonly id: number,
+    readonly addr: string,
+    readonly laddr: string,
+    readonly fd: number,
+    authRequired: boolean,
+  ) {
+    this.authenticated = !authRequired;
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * Settings: Redis's names, types and defaults, for the settings Spindle has. CONFIG GET/SET,
+ * the command line (--name value) and INFO read and write this one table. A setting that is
+ * listed here is honoured; Spindle lists no setting it does not act on.
+ */
+
+export type ConfigValue = string | number;
+
+interface Setting {
+  name: string;
+  kind: 'int' | 'memory' | 'string' | 'enum' | 'bool';
+  default: ConfigValue;
+  /** Fixed at start-up: CONFIG SET refuses it (Redis's IMMUTABLE_CONFIG). */
+  immutable?: boolean;
+  values?: string[];
+  min?: number;
+  max?: number;
+  alias?: string;
+}
+
+const SETTINGS: Setting[] = [
+  { name: 'port', kind: 'int', default: 6379, immutable: true, min: 0, max: 65535 },
+  { name: 'bind', kind: 'string', default: '127.0.0.1', immutable: true },
+  { name: 'requirepass', kind: 'string', default: '' },
+  { name: 'databases', kind: 'int', default: 16, immutable: true, min: 16, max: 16 },
+  { name: 'proto-max-bulk-len', kind: 'memory', default: 512 * 1024 * 1024, min: 1024 * 1024, max: 512 * 1024 * 1024 },
+  { name: 'client-query-buffer-limit', kind: 'memory', default: 1024 * 1024 * 1024, min: 1024 * 1024, max: 2 ** 32 },
+  { name: 'maxclients', kind: 'int', default: 10000, min: 1, max: 100000 },
+  { name: 'timeout', kind: 'int', default: 0, min: 0, max: 2 ** 31 - 1 },
+  { name: 'hz', kind: 'int', default: 10, min: 1, max: 500 },
+  { name: 'maxmemory', kind: 'memory', default: 0, immutable: true },
+  { name: 'maxmemory-policy', kind: 'enum', default: 'noeviction', immutable: true, values: ['noeviction'] },
+  { name: 'appendonly', kind: 'bool', default: 'no', immutable: true, values: ['no'] },
+  { name: 'save', kind: 'string', default: '', immutable: true },
+  { name: 'io-threads', kind: 'int', default: 1, immutable: true, min: 1, max: 128 },
+  { name: 'loglevel', kind: 'enum', default: 'notice', values: ['debug', 'verbose', 'notice', 'warning', 'nothing'] },
+  { name: 'shards', kind: 'int', default: 0, immutable: true, min: 0, max: 32 },
+];
+
+export const kUnit: Record<string, number> = {
+  b: 1, k: 1000, kb: 1024, m: 1000 * 1000, mb: 1024 * 1024, g: 1000 ** 3, gb: 1024 ** 3,
+};
+
+function parseMemory(s: string): number | null {
+  const m = /^(-?\d+)([a-z]*)$/i.exec(s);
+  if (!m) return null;
+  const unit = m[2].toLowerCase();
+  if (unit && !(unit in kUnit)) return null;
+  return Number(m[1]) * (unit ? kUnit[unit] : 1);
+}
+
+/** Redis's glob-style pattern match (stringmatchlen), used by CONFIG GET, KEYS and SCAN. */
+export { globMatch } from './glob.js';
+import { globMatch } from './glob.js';
+
+export class Config {
+  private readonly values = new Map<string, ConfigValue>();
+  private readonly byName = new Map<string, Setting>();
+  /** Called after a successful CONFIG SET of a name. */
+  onChange: (name: string, value: ConfigValue) => void = () => undefined;
+
+  constructor() {
+    for (const s of SETTINGS) {
+      this.byName.set(s.name, s);
+      this.values.set(s.name, s.default);
+    }
+  }
+
+  get(name: string): ConfigValue {
+    return this.values.get(name)!;
+  }
+
+  num(name: string): number {
+    return Number(this.values.get(name));
+  }
+
+  str(name: string): string {
+    return String(this.values.get(name));
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name.toLowerCase());
+  }
+
+  /** Every (name, value) whose name matches one of the glob patterns, as Redis's text. */
+  match(patterns: string[]): [string, string][] {
+    const out: [string, string][] = [];
+    for (const s of SETTINGS) {
+      if (patterns.some((p) => globMatch(p.toLowerCase(), s.name, false))) out.push([s.name, this.format(s)]);
+    }
+    return out;
+  }
+
+  private format(s: Setting): string {
+    return String(this.values.get(s.name));
+  }
+
+  /**
+   * Validate and set. Returns null on success or Redis's error text.
+   * `startup` allows immutable settings (command line and config file).
+   */
+  set(name: string, raw: string, startup = false): string | null {
+    const s = this.byName.get(name.toLowerCase());
+    if (!s) return `ERR Unknown option or number of arguments for CONFIG SET - '${name}'`;
+    if (s.immutable && !startup) return `ERR CONFIG SET failed (possibly related to argument '${s.name}') - can't set immutable config`;
+    const fail = (why: string) => `ERR CONFIG SET failed (possibly related to argument '${s.name}') - ${why}`;
+    let v: ConfigValue;
+    switch (s.kind) {
+      case 'int': {
+        if (!/^-?\d+$/.test(raw)) return fail('argument couldn\'t be parsed into an integer');
+        v = Number(raw);
+        if ((s.min !== undefined && v < s.min) || (s.max !== undefined && v > s.max)) {
+          return fail(`argument must be between ${s.min} and ${s.max} inclusive`);
+        }
+        break;
+      }
+      case 'memory': {
+        const n = parseMemory(raw);
+        if (n === null) return fail('argument must be a memory value');
+        if ((s.min !== undefined && n < s.min) || (s.max !== undefined && n > s.max)) {
+          return fail(`argument must be between ${s.min} and ${s.max} inclusive`);
+        }
+        v = n;
+        break;
+      }
+      case 'enum':
+      case 'bool': {
+        const low = raw.toLowerCase();
+        if (!s.values!.includes(low)) return fail(`argument(s) must be one of the following: ${s.values!.join(', ')}`);
+        v = low;
+        break;
+      }
+      default:
+        v = raw;
+    }
+    this.values.set(s.name, v);
+    this.onChange(s.name, v);
+    return null;
+  }
+
+  names(): string[] {
+    return SETTINGS.map((s) => s.name);
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * One TCP connection: read → frame (RequestParser) → Engine.execute → RespWriter → one
+ * socket.write per turn. Replies leave in request order because commands of one connection
+ * run in order on this thread.
+ *
+ * Parking: when a command's shard lock is busy, execute() returns false. The connection keeps
+ * the parsed-but-not-run command, stops reading (backpressure), releases its locks, and resumes
+ * from that same command when the shard's lock word changes. No other connection waits.
+ */
+import type { Socket } from 'node:net';
+import { Ctx } from '../commands/context.js';
+import { E } from '../errors.js';
+import { ProtocolError, RequestParser, kReady } from '../protocol/parser.js';
+import { RespWriter } from '../protocol/resp-writer.js';
+import { Client } from './client.js';
+import type { Engine } from './engine.js';
+
+export class Connection {
+  readonly parser = new RequestParser();
+  readonly writer = new RespWriter();
+  readonly client: Client;
+  private readonly ctx: Ctx;
+  private parked = false;
+  private closed = false;
+  /** Chunks that arrived while parked. */
+  private backlog: Buffer[] = [];
+  /** A command was parsed and is waiting to run (after a park). */
+  private pendingCommand = false;
+
+  constructor(readonly engine: Engine, readonly socket: Socket) {
+    const cfg = engine.config;
+    const authRequired = cfg.str('requirepass') !== '';
+    this.client = new Client(
+      engine.nextClientId(),
+      `${socket.remoteAddress}:${socket.remotePort}`,
+      `${socket.localAddress}:${socket.localPort}`,
+      (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1,
+      authRequired,
+    );
+    this.parser.authRequired = !this.client.authenticated;
+    this.parser.maxBulkLen = cfg.num('proto-max-bulk-len');
+    this.ctx = new Ctx(engine, this.client, this.writer);
+    this.client.kill = () => this.close();
+    this.client.queryBufferBytes = () => this.parser.pending();
+    this.client.outputBufferBytes = () => socket.writableLength;
+    engine.clients.set(this.client.id, this.client);
+    Atomics.add(engine.gi32, 1, 1);
+    engine.gf64[3]++;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', () => this.close());
+    socket.on('close', () => this.close());
+    socket.on('drain', () => {
+      if (!this.parked && !this.closed) socket.resume();
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.parked) {
+      this.backlog.push(chunk);
+      return;
+    }
+    this.parser.feed(chunk);
+    this.run();
+  }
+
+  /** Execute every complete command buffered, then flush the replies of this turn. */
+  private run(): void {
+    const p = this.parser, ctx = this.ctx, engine = this.engine, client = this.client;
+    try {
+      for (;;) {
+        if (!this.pendingCommand) {
+          if (p.next() !== kReady) break;
+          this.pendingCommand = true;
+        }
+        ctx.buf = p.argBuf();
+        ctx.offs = p.offs;
+        ctx.lens = p.lens;
+        ctx.argc = p.argc;
+        if (!engine.execute(ctx)) {
+          this.park();
+          break;
+        }
+        this.pendingCommand = false;
+        p.done();
+        if (client.closeAfterReply) break;
+        p.authRequired = !client.authenticated;
+      }
+    } catch (err) {
+      engine.releaseLocks();
+      this.pendingCommand = false;
+      if (err instanceof ProtocolError) {
+        this.writer.error(E.protocol(err.detail));
+        client.closeAfterReply = true;
+      } else {
+        // A bug in a handler must not take the server down: report it and drop this client.
+        this.writer.error(`ERR internal error: ${(err as Error).message}`);
+        client.closeAfterReply = true;
+        console.error('spindle: internal error', err);
+      }
+    }
+    engine.releaseLocks();
+    const out = this.writer.flush();
+    if (out !== null && !this.closed) {
+      if (!this.socket.write(out)) this.socket.pause();
+    }
+    if (client.closeAfterReply) {
+      this.closed = true;
+      this.socket.end();
+      this.cleanup();
+    }
+  }
+
+  private park(): void {
+    this.parked = true;
+    this.socket.pause();
+    this.engine.waitForShard().then(() => {
+      if (this.closed) return;
+      this.parked = false;
+      this.run();
+      while (!this.parked && !this.closed && this.backlog.length > 0) {
+        this.parser.feed(this.backlog.shift()!);
+        this.run();
+      }
+      if (!this.parked && !this.closed) this.socket.resume();
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.destroy();
+    this.cleanup();
+  }
+
+  private cleanup(): void {
+    if (this.engine.clients.delete(this.client.id)) Atomics.sub(this.engine.gi32, 1, 1);
+  }
+}

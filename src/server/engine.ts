@@ -1,0 +1,215 @@
+/**
+ * The engine of one front-end thread: the shards (shared memory, shared with every other
+ * thread), the command table, settings, and this thread's clients. `execute()` is the single
+ * path every command takes, from a socket or from the embedded API:
+ *
+ *   lookup → subcommand → arity → auth → keys → slots → shards → lock (try) → handler
+ *
+ * Locking (DESIGN.md §2 and §4): a thread that needs a set of shard locks holds none when it
+ * starts taking them, and takes them in ascending shard order. Locks stay held across
+ * consecutive commands that need a subset of what is held (one lock per group of commands),
+ * and the caller releases them at the end of its turn with releaseLocks(). A front end only
+ * ever try-locks: when a shard is busy, execute() returns false and the caller parks the
+ * connection until waitForShard() resolves. Embedded synchronous callers pass blocking=true
+ * and sleep in Atomics.wait instead.
+ */
+import { Ctx, type FamilyTable } from '../commands/context.js';
+import { forEachKey } from '../commands/keys.js';
+import { F, Registry, lookupSub, type Command } from '../commands/registry.js';
+import { E } from '../errors.js';
+import { keySlot, kSlots } from '../sab/hash.js';
+import { Shard, type ShardHandle } from '../shard/shard.js';
+import { eqUpper, parseLong } from '../commands/args.js';
+import { Config } from './config.js';
+import type { Client } from './client.js';
+
+/** Memory shared by every thread of one store, besides the shards. */
+export interface GlobalHandle {
+  /** i32[0] next client id, i32[1] connected clients (all threads), f64[2] start time ms,
+   *  f64[3] total connections received, f64[4] total commands processed, f64[5] lastsave ms */
+  control: SharedArrayBuffer;
+}
+
+export function createGlobal(): GlobalHandle {
+  const control = new SharedArrayBuffer(128);
+  const f64 = new Float64Array(control);
+  f64[2] = Date.now();
+  f64[5] = Date.now();
+  new Int32Array(control)[0] = 0;
+  return { control };
+}
+
+export interface StoreHandle {
+  shards: ShardHandle[];
+  global: GlobalHandle;
+}
+
+export class Engine {
+  readonly shards: Shard[];
+  readonly shardOfSlot = new Uint8Array(kSlots);
+  readonly registry: Registry;
+  readonly clients = new Map<number, Client>();
+  readonly gi32: Int32Array;
+  readonly gf64: Float64Array;
+  /** Bit i set = this thread holds shard i's lock. */
+  private held = 0;
+  /** The shard whose busy lock made the last execute() return false. */
+  parkedOn = -1;
+  private readonly allMask: number;
+
+  constructor(readonly handle: StoreHandle, readonly config: Config, families: FamilyTable[]) {
+    this.shards = handle.shards.map((h) => new Shard(h));
+    const n = this.shards.length;
+    if (n < 1 || n > 31) throw new Error('shards must be between 1 and 31');
+    for (let s = 0; s < kSlots; s++) this.shardOfSlot[s] = Math.floor((s * n) / kSlots);
+    this.allMask = (1 << n) - 1;
+    this.registry = new Registry(families);
+    this.gi32 = new Int32Array(handle.global.control);
+    this.gf64 = new Float64Array(handle.global.control);
+  }
+
+  nextClientId(): number {
+    return Atomics.add(this.gi32, 0, 1) + 1;
+  }
+
+  shardOfKey(b: Uint8Array, off: number, len: number): number {
+    return this.shards.length === 1 ? 0 : this.shardOfSlot[keySlot(b, off, len)];
+  }
+
+  /**
+   * Run the command in ctx (args, client, reply already set). Returns false if it could not
+   * start because a shard lock is busy (front ends only); nothing was executed then.
+   */
+  execute(c: Ctx, blocking = false): boolean {
+    const b = c.buf, offs = c.offs, lens = c.lens, argc = c.argc;
+    const client = c.client;
+    let cmd = this.registry.lookup(b, offs[0], lens[0]);
+    if (cmd === undefined) {
+      c.reply.error(unknownCommandText(c));
+      return true;
+    }
+    if (cmd.subcommands !== null && argc >= 2) {
+      const sub = lookupSub(cmd, b, offs[1], lens[1]);
+      if (sub === undefined) {
+        c.reply.error(sanitize(E.unknownSubcommand(clip(c.bin(1), 128), cmd.name.toUpperCase())));
+        return true;
+      }
+      cmd = sub;
+    }
+    const arity = cmd.arity;
+    if ((arity > 0 && argc !== arity) || argc < -arity) {
+      c.reply.error(E.wrongArity(cmd.name));
+      return true;
+    }
+    if (!client.authenticated && (cmd.flags & F.NoAuth) === 0) {
+      c.reply.error(E.noAuth);
+      return true;
+    }
+    const mask = this.routeKeys(c, cmd);
+    if (mask !== 0 && !this.acquire(mask, blocking)) return false;
+    c.now = Date.now();
+    cmd.calls++;
+    this.gf64[4]++;
+    client.lastCommand = cmd.name;
+    client.lastInteraction = c.now;
+    cmd.handler(c);
+    return true;
+  }
+
+  /** Fill ctx.keyShard for key arguments and return the mask of shards the command needs. */
+  private routeKeys(c: Ctx, cmd: Command): number {
+    if (cmd.allShards) return this.allMask;
+    if (!cmd.hasKeys) return 0;
+    const argc = c.argc;
+    if (c.keyShard.length < argc) c.keyShard = new Int32Array(Math.max(argc, c.keyShard.length * 2));
+    const ks = c.keyShard;
+    if (this.shards.length === 1) {
+      ks.fill(0, 0, argc);
+      return 1;
+    }
+    const b = c.buf, offs = c.offs, lens = c.lens;
+    let mask = 0;
+    const sk = cmd.simpleKeys;
+    if (sk !== null) {
+      const last = sk.last < 0 ? argc + sk.last : Math.min(sk.last, argc - 1);
+      for (let i = sk.first; i <= last; i += sk.step) {
+        const s = this.shardOfSlot[keySlot(b, offs[i], lens[i])];
+        ks[i] = s;
+        mask |= 1 << s;
+      }
+      return mask;
+    }
+    forEachKey(cmd.spec.key_specs, argc,
+      (i) => (i < argc ? parseLong(b, offs[i], lens[i]) : null),
+      (i, kw) => i < argc && eqUpper(b, offs[i], lens[i], kw.toUpperCase()),
+      (i) => {
+        if (i >= argc) return;
+        const s = this.shardOfSlot[keySlot(b, offs[i], lens[i])];
+        ks[i] = s;
+        mask |= 1 << s;
+      });
+    return mask;
+  }
+
+  /** Make sure exactly a superset of `mask` is held, taking locks in ascending order. */
+  private acquire(mask: number, blocking: boolean): boolean {
+    if ((mask & ~this.held) === 0) return true;
+    this.releaseLocks();
+    const shards = this.shards;
+    for (let i = 0; i < shards.length; i++) {
+      if ((mask & (1 << i)) === 0) continue;
+      if (blocking) shards[i].lock.lock();
+      else if (!shards[i].lock.tryLock()) {
+        shards[i].stats[14]++;
+        this.releaseLocks();
+        this.parkedOn = i;
+        return false;
+      }
+      this.held |= 1 << i;
+    }
+    return true;
+  }
+
+  /** Release every shard lock this thread holds. Call at the end of each turn. */
+  releaseLocks(): void {
+    let h = this.held;
+    if (h === 0) return;
+    const shards = this.shards;
+    for (let i = 0; h !== 0; i++, h >>>= 1) if (h & 1) shards[i].lock.unlock();
+    this.held = 0;
+  }
+
+  /** Resolves when the shard that parked the last command may be free again. */
+  waitForShard(): Promise<void> {
+    const s = this.shards[this.parkedOn < 0 ? 0 : this.parkedOn];
+    return s.lock.waitUnlockedAsync(20);
+  }
+
+  /** Run fn with every shard locked (blocking). For embedded admin paths only. */
+  withAllShards<T>(fn: () => T): T {
+    this.acquire(this.allMask, true);
+    try {
+      return fn();
+    } finally {
+      this.releaseLocks();
+    }
+  }
+}
+
+function clip(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n) : s;
+}
+
+/** Redis replaces CR and LF in error texts with spaces. */
+function sanitize(s: string): string {
+  return s.replace(/[\r\n]/g, ' ');
+}
+
+/** "ERR unknown command 'x', with args beginning with: 'a' 'b' " exactly as Redis 7.0 builds it. */
+function unknownCommandText(c: Ctx): string {
+  let args = '';
+  for (let i = 1; i < c.argc && args.length < 128; i++) {
+    args += `'${clip(c.bin(i), 128 - args.length)}' `;
+  }
+  return sanitize(E.unknownCommand(clip(c.bin(0), 128), args));
+}

@@ -1,0 +1,35 @@
+/**
+ * TCP listener of one front-end thread: accepts connections and gives each a Connection on this
+ * thread's Engine. With io-threads, every io-thread runs one of these on the same port
+ * (reusePort), and the kernel spreads connections across them.
+ */
+import net from 'node:net';
+import { Connection } from './connection.js';
+import type { Engine } from './engine.js';
+
+export interface ListenOptions {
+  port: number;
+  host: string;
+  reusePort?: boolean;
+}
+
+export function listen(engine: Engine, opts: ListenOptions): Promise<net.Server> {
+  const server = net.createServer({ noDelay: true }, (socket) => {
+    const max = engine.config.num('maxclients');
+    if (Atomics.load(engine.gi32, 1) >= max) {
+      socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    new Connection(engine, socket);
+  });
+  server.maxConnections = 100000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    const lo: net.ListenOptions & { reusePort?: boolean } = { port: opts.port, host: opts.host, backlog: 4096 };
+    if (opts.reusePort) lo.reusePort = true;
+    server.listen(lo, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}

@@ -1,0 +1,53 @@
+/**
+ * A store: the shard memory plus one owner worker per shard. Shared by the server and the
+ * embedded API. Threads that serve commands (front ends, embedded callers) build an Engine on
+ * top of `handle`; the owner workers only do upkeep.
+ */
+import { Worker } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import { Shard } from './shard/shard.js';
+import { createGlobal, type StoreHandle } from './server/engine.js';
+import { nodeEndpoint } from './shard/comlink-node.js';
+import { workerUrl } from './worker-url.js';
+import type { OwnerApi } from './shard/owner-worker.js';
+
+export interface StoreOptions {
+  shards?: number;
+  hz?: number;
+  initialHeapBytes?: number;
+}
+
+export class Store {
+  readonly handle: StoreHandle;
+  private readonly workers: Worker[] = [];
+  readonly owners: Comlink.Remote<OwnerApi>[] = [];
+
+  private constructor(handle: StoreHandle) {
+    this.handle = handle;
+  }
+
+  static create(opts: StoreOptions = {}): Store {
+    const n = Math.max(1, opts.shards ?? 1);
+    const shards = [];
+    for (let i = 0; i < n; i++) shards.push(Shard.create(i, opts.initialHeapBytes));
+    const store = new Store({ shards, global: createGlobal() });
+    for (const h of shards) {
+      const w = new Worker(workerUrl('./shard/owner-worker.js', import.meta.url), {
+        workerData: { handle: h, hz: opts.hz ?? 10 },
+      });
+      w.unref();
+      store.workers.push(w);
+      store.owners.push(Comlink.wrap<OwnerApi>(nodeEndpoint(w)));
+    }
+    return store;
+  }
+
+  setHz(hz: number): void {
+    for (const o of this.owners) void o.setHz(hz);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.workers.length = 0;
+  }
+}
