@@ -98,6 +98,9 @@ export class FutexLock {
     }
     const r = Atomics.waitAsync(a, i, kContended, timeoutMs);
     if (!r.async) return Promise.resolve();
-    return r.value.then(() => undefined);
+    return r.value.then((v) => {
+      // unlock() wakes one waiter; if it was us, a thread asleep in lock() may still need it.
+      if (v === 'ok') Atomics.notify(a, i, 1);
+    });
   }
 }

@@ -233,18 +233,16 @@ describe('FutexLock: concurrency (worker_threads)', () => {
   });
 
   /**
-   * KNOWN BUG (lock.ts): an async waiter can swallow the single wake-up meant for a thread
-   * sleeping in lock(), leaving that thread asleep while the lock is free.
+   * Regression: an async waiter must not swallow the single wake-up meant for a thread
+   * sleeping in lock() (waitUnlockedAsync passes the notify on).
    *
    *   W1 holds the lock. Main: waitUnlockedAsync() (word -> 2, async waiter queued first).
    *   W2: lock() -> sleeps in Atomics.wait (queued second). W1: unlock() -> word 0,
    *   notify(1) wakes only main. Main: tryLock() 0 -> 1 (the "maybe waiters" mark is lost),
    *   unlock() 1 -> 0 without notify. W2 sleeps forever although the lock is free.
    *
-   * Marked `it.fails` so the suite stays green while the bug exists; once lock.ts is fixed this
-   * test will start to "unexpectedly pass" -- then change `it.fails` to `it`.
    */
-  it.fails('a thread in lock() is not stranded when an async waiter takes the wake-up', async () => {
+  it('a thread in lock() is not stranded when an async waiter takes the wake-up', async () => {
     const sab = new SharedArrayBuffer(64);
     const i32 = new Int32Array(sab);
     FutexLock.initialize(i32, 0);
