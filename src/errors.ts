@@ -98,3 +98,13 @@ export function replyErrorFor(text: string): ReplyError {
   if (code === 'NOAUTH' || code === 'WRONGPASS') return new AuthError(text);
   return new ReplyError(text);
 }
+
+/** Texts of the generic (keyspace) family, Redis 7.0 db.c / expire.c / object.c. */
+export const EG = {
+  unsupportedOption: (opt: string) => `ERR Unsupported option ${opt}`,
+  nxAndOthers: 'ERR NX and XX, GT or LT options at the same time are not compatible',
+  gtAndLt: 'ERR GT and LT options at the same time are not compatible',
+  invalidFirstDb: 'ERR invalid first DB index',
+  invalidSecondDb: 'ERR invalid second DB index',
+  lfuNotSelected: 'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+} as const;

@@ -46,7 +46,15 @@ export class KeyTable {
   /** Where the last successful find() found the key: table word index of its slot. */
   private foundWord = -1;
 
-  constructor(readonly heap: Heap, readonly hdr: number) {}
+  /**
+   * A table is reached through a heap root slot, not a fixed header pointer, so that SWAPDB
+   * (which swaps two roots under every shard lock) is seen by every thread at once.
+   */
+  constructor(readonly heap: Heap, private readonly rootIndex: number) {}
+
+  get hdr(): number {
+    return this.heap.root(this.rootIndex);
+  }
 
   static create(heap: Heap, capacity = kMinCapacity): number {
     const hdr = heap.calloc(kHeaderBytes);

@@ -67,6 +67,7 @@ export class Connection {
   /** Execute every complete command buffered, then flush the replies of this turn. */
   private run(): void {
     const p = this.parser, ctx = this.ctx, engine = this.engine, client = this.client;
+    p.maxBulkLen = engine.config.num('proto-max-bulk-len');
     try {
       for (;;) {
         if (!this.pendingCommand) {

@@ -64,7 +64,7 @@ export class Shard {
     this.control = new Int32Array(handle.control);
     this.stats = new Float64Array(handle.control);
     this.lock = new FutexLock(this.control, kLockIndex);
-    for (let db = 0; db < kDatabases; db++) this.tables.push(new KeyTable(this.heap, this.heap.root(db)));
+    for (let db = 0; db < kDatabases; db++) this.tables.push(new KeyTable(this.heap, db));
   }
 
   static create(id: number, initialHeapBytes = 1 << 20): ShardHandle {
@@ -310,6 +310,13 @@ export class Shard {
     this.lastHash = hashBytes(kb, koff, klen);
     const exp = keepExpire ? from.expireAt(rec) : 0;
     return this.setString(db, 0, kb, koff, klen, src, 0, vl, exp, false, now);
+  }
+
+  /** Swap two dbs of this shard (SWAPDB; every shard lock is held by the caller). */
+  swapDb(a: number, b: number): void {
+    const ra = this.heap.root(a);
+    this.heap.setRoot(a, this.heap.root(b));
+    this.heap.setRoot(b, ra);
   }
 
   /** Remove every key of one db. */

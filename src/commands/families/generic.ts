@@ -1,0 +1,431 @@
+/**
+ * Generic (keyspace) family, as Redis's db.c/expire.c/object.c: DEL, UNLINK, EXISTS, TOUCH,
+ * TYPE, the EXPIRE family, TTL family, PERSIST, KEYS, SCAN, RANDOMKEY, RENAME(NX), COPY, MOVE,
+ * SWAPDB and OBJECT.
+ *
+ * Multi-key commands get every involved shard locked by the dispatcher; whole-keyspace ones
+ * (KEYS, SCAN, RANDOMKEY, SWAPDB) are registered with allShards. Parse → op → reply, then the
+ * registration table.
+ */
+import type { Ctx, FamilyTable } from '../context.js';
+import { E, EG } from '../../errors.js';
+import { Enc, T, kEncNames, kTypeNames } from '../../sab/record.js';
+import { hashBytes } from '../../sab/hash.js';
+import { kDatabases, lruClock, type Shard } from '../../shard/shard.js';
+import { globMatch } from '../../server/glob.js';
+import { parseInt64 } from '../args.js';
+
+const kLongMax = 2 ** 63;
+
+// ------------------------------------------------------------------ parse
+
+const kNX = 1, kXX = 2, kGT = 4, kLT = 8;
+
+function parseExpireFlagsOrReply(c: Ctx, from: number): number | null {
+  let f = 0;
+  for (let i = from; i < c.argc; i++) {
+    if (c.is(i, 'NX')) f |= kNX;
+    else if (c.is(i, 'XX')) f |= kXX;
+    else if (c.is(i, 'GT')) f |= kGT;
+    else if (c.is(i, 'LT')) f |= kLT;
+    else {
+      c.reply.error(EG.unsupportedOption(c.str(i)));
+      return null;
+    }
+  }
+  if ((f & kNX) && (f & (kXX | kGT | kLT))) {
+    c.reply.error(EG.nxAndOthers);
+    return null;
+  }
+  if ((f & kGT) && (f & kLT)) {
+    c.reply.error(EG.gtAndLt);
+    return null;
+  }
+  return f;
+}
+
+function parseDbOrReply(c: Ctx, i: number): number | null {
+  const v = c.long(i);
+  if (v === null) {
+    c.reply.error(E.notInteger);
+    return null;
+  }
+  if (v < 0 || v >= kDatabases || v > 2 ** 31) {
+    c.reply.error(E.dbIndexOutOfRange);
+    return null;
+  }
+  return v;
+}
+
+// ------------------------------------------------------------------ ops
+
+/** A key's value, lifted out of shared memory so it can be written under another key. */
+interface Detached {
+  type: T;
+  value: Buffer;
+  expireAt: number;
+}
+
+function detach(s: Shard, rec: number): Detached {
+  const type = s.type(rec);
+  if (type !== T.String) throw new Error(`moving keys of type ${kTypeNames[type]} is not supported yet`);
+  return { type, value: s.valueBuffer(rec), expireAt: s.expireAt(rec) };
+}
+
+/** Write a detached value as key b[off,len) into db of shard s; the key must have just been looked up (absent). */
+function attach(s: Shard, db: number, b: Uint8Array, off: number, len: number, d: Detached, now: number): void {
+  s.lastHash = hashBytes(b, off, len);
+  s.setString(db, 0, b, off, len, d.value, 0, d.value.length, d.expireAt, false, now);
+}
+
+/** Visit every live key of a db across shards (caller holds every shard lock). */
+function forEachKey(c: Ctx, db: number, visit: (s: Shard, rec: number) => void): void {
+  for (const s of c.engine.shards) {
+    const t = s.tables[db];
+    let cur = 0;
+    do {
+      cur = t.scan(cur, (rec) => {
+        const at = s.expireAt(rec);
+        if (at === 0 || at > c.now) visit(s, rec);
+      });
+    } while (cur !== 0);
+  }
+}
+
+function keyString(s: Shard, rec: number): string {
+  const o = s.keyOffset(rec);
+  return Buffer.from(s.heap.u8.buffer, o, s.keyLen(rec)).toString('latin1');
+}
+
+function replyKey(c: Ctx, s: Shard, rec: number): void {
+  c.reply.bulk(s.heap.u8, s.keyOffset(rec), s.keyLen(rec));
+}
+
+// ------------------------------------------------------------------ commands
+
+function delCommand(c: Ctx): void {
+  let n = 0;
+  for (let i = 1; i < c.argc; i++) {
+    const rec = c.lookupWrite(i);
+    if (rec !== 0) {
+      c.shard(i).deleteFound(c.db, rec);
+      n++;
+    }
+  }
+  c.reply.int(n);
+}
+
+function existsCommand(c: Ctx): void {
+  let n = 0;
+  for (let i = 1; i < c.argc; i++) if (c.lookupRead(i) !== 0) n++;
+  c.reply.int(n);
+}
+
+function typeCommand(c: Ctx): void {
+  const rec = c.shard(1).lookup(c.db, c.buf, c.offs[1], c.lens[1], c.now);
+  c.reply.simple(rec === 0 ? 'none' : kTypeNames[c.shard(1).type(rec)]);
+}
+
+/** EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT (Redis's expireGenericCommand). */
+function expireGeneric(c: Ctx, relative: boolean, unitMs: number): void {
+  const when0 = c.long(2);
+  if (when0 === null) return c.reply.error(E.notInteger);
+  const flags = parseExpireFlagsOrReply(c, 3);
+  if (flags === null) return;
+  const name = c.client.lastCommand;
+  if (when0 > kLongMax / unitMs || when0 < -kLongMax / unitMs) return c.reply.error(E.invalidExpire(name));
+  let when = when0 * unitMs;
+  if (relative) {
+    if (when > kLongMax - c.now) return c.reply.error(E.invalidExpire(name));
+    when += c.now;
+  }
+  const s = c.shard(1);
+  const rec = c.lookupWrite(1);
+  if (rec === 0) return c.reply.int(0);
+  const cur = s.expireAt(rec);
+  if (flags & (kNX | kXX | kGT | kLT)) {
+    if ((flags & kNX) && cur !== 0) return c.reply.int(0);
+    if ((flags & kXX) && cur === 0) return c.reply.int(0);
+    if ((flags & kGT) && (cur === 0 || when <= cur)) return c.reply.int(0);
+    if ((flags & kLT) && cur !== 0 && when >= cur) return c.reply.int(0);
+  }
+  if (when <= c.now) s.deleteFound(c.db, rec);
+  else s.setExpire(c.db, rec, when);
+  c.reply.int(1);
+}
+
+/** TTL, PTTL, EXPIRETIME, PEXPIRETIME. */
+function ttlGeneric(c: Ctx, ms: boolean, absolute: boolean): void {
+  const s = c.shard(1);
+  const rec = s.lookupRead(c.db, c.buf, c.offs[1], c.lens[1], c.now, false);
+  if (rec === 0) return c.reply.int(-2);
+  const at = s.expireAt(rec);
+  if (at === 0) return c.reply.int(-1);
+  if (absolute) return c.reply.int(ms ? at : Math.floor(at / 1000));
+  const ttl = Math.max(0, at - c.now);
+  c.reply.int(ms ? ttl : Math.floor((ttl + 500) / 1000));
+}
+
+function persistCommand(c: Ctx): void {
+  const s = c.shard(1);
+  const rec = c.lookupWrite(1);
+  if (rec === 0 || s.expireAt(rec) === 0) return c.reply.int(0);
+  s.setExpire(c.db, rec, 0);
+  c.reply.int(1);
+}
+
+function keysCommand(c: Ctx): void {
+  const pattern = c.bin(1);
+  const all = pattern === '*';
+  const hits: [Shard, number][] = [];
+  forEachKey(c, c.db, (s, rec) => {
+    if (all || globMatch(pattern, keyString(s, rec), false)) hits.push([s, rec]);
+  });
+  c.reply.array(hits.length);
+  for (const [s, rec] of hits) replyKey(c, s, rec);
+}
+
+/**
+ * SCAN cursor layout: cursor = tableCursor * nShards + shard. Each shard's table is walked with
+ * Redis's reverse-binary cursor; when it wraps to 0 the scan moves on to the next shard.
+ */
+function scanCommand(c: Ctx): void {
+  const n = c.engine.shards.length;
+  const raw = parseInt64(c.buf, c.offs[1], c.lens[1]);
+  if (raw === null || (typeof raw === 'number' ? raw < 0 : raw < 0n) || Number(raw) > 2 ** 32 * n) {
+    return c.reply.error(E.invalidCursor);
+  }
+  let cursor = Number(raw);
+  let count = 10, pattern: string | null = null, type: string | null = null;
+  for (let i = 2; i < c.argc; i++) {
+    const more = i + 1 < c.argc;
+    if (c.is(i, 'COUNT') && more) {
+      const v = c.long(++i);
+      if (v === null) return c.reply.error(E.notInteger);
+      if (v < 1) return c.reply.error(E.syntax);
+      count = v;
+    } else if (c.is(i, 'MATCH') && more) {
+      pattern = c.bin(++i);
+      if (pattern === '*') pattern = null;
+    } else if (c.is(i, 'TYPE') && more) {
+      type = c.str(++i).toLowerCase();
+    } else return c.reply.error(E.syntax);
+  }
+  let shardIdx = cursor % n;
+  let tc = Math.floor(cursor / n);
+  const found: [Shard, number][] = [];
+  let budget = count * 10;
+  for (;;) {
+    const s = c.engine.shards[shardIdx];
+    tc = s.tables[c.db].scan(tc, (rec) => found.push([s, rec]));
+    if (tc === 0) {
+      shardIdx++;
+      if (shardIdx >= n) { cursor = 0; break; }
+    }
+    cursor = tc * n + shardIdx;
+    if (found.length >= count || --budget <= 0) break;
+  }
+  const keep = found.filter(([s, rec]) => {
+    const at = s.expireAt(rec);
+    if (at !== 0 && at <= c.now) return false;
+    if (type !== null && kTypeNames[s.type(rec)] !== type) return false;
+    return pattern === null || globMatch(pattern, keyString(s, rec), false);
+  });
+  c.reply.array(2);
+  c.reply.bulkString(String(cursor));
+  c.reply.array(keep.length);
+  for (const [s, rec] of keep) replyKey(c, s, rec);
+}
+
+function randomkeyCommand(c: Ctx): void {
+  const shards = c.engine.shards;
+  for (let tries = 0; tries < 100; tries++) {
+    let total = 0;
+    for (const s of shards) total += s.dbSize(c.db);
+    if (total === 0) return c.reply.nullBulk();
+    let pick = Math.floor(Math.random() * total);
+    let s = shards[0];
+    for (const sh of shards) {
+      const sz = sh.dbSize(c.db);
+      if (pick < sz) { s = sh; break; }
+      pick -= sz;
+    }
+    const rec = s.tables[c.db].random();
+    if (rec === 0) continue;
+    const at = s.expireAt(rec);
+    if (at !== 0 && at <= c.now) {
+      // Expired: delete it through a lookup (lazy expiry) and try again.
+      const key = s.keyBuffer(rec);
+      s.lookup(c.db, key, 0, key.length, c.now);
+      continue;
+    }
+    return replyKey(c, s, rec);
+  }
+  c.reply.nullBulk();
+}
+
+function renameGeneric(c: Ctx, nx: boolean): void {
+  const src = c.shard(1), dst = c.shard(2);
+  const rec = c.lookupWrite(1);
+  if (rec === 0) return c.reply.error(E.noSuchKey);
+  if (c.lens[1] === c.lens[2] && Buffer.compare(c.arg(1), c.arg(2)) === 0) {
+    return nx ? c.reply.int(0) : c.reply.ok();
+  }
+  const d = detach(src, rec);
+  const drec = c.lookupWrite(2);
+  if (drec !== 0) {
+    if (nx) return c.reply.int(0);
+    dst.deleteFound(c.db, drec);
+  }
+  attach(dst, c.db, c.buf, c.offs[2], c.lens[2], d, c.now);
+  const again = c.lookupWrite(1);
+  src.deleteFound(c.db, again);
+  if (nx) c.reply.int(1);
+  else c.reply.ok();
+}
+
+function copyCommand(c: Ctx): void {
+  let db = c.db, replace = false;
+  for (let i = 3; i < c.argc; i++) {
+    if (c.is(i, 'REPLACE')) replace = true;
+    else if (c.is(i, 'DB') && i + 1 < c.argc) {
+      const v = parseDbOrReply(c, ++i);
+      if (v === null) return;
+      db = v;
+    } else return c.reply.error(E.syntax);
+  }
+  if (db === c.db && c.lens[1] === c.lens[2] && Buffer.compare(c.arg(1), c.arg(2)) === 0) {
+    return c.reply.error(E.sameObject);
+  }
+  const src = c.shard(1), dst = c.shard(2);
+  const rec = c.lookupWrite(1);
+  if (rec === 0) return c.reply.int(0);
+  const d = detach(src, rec);
+  const drec = dst.lookup(db, c.buf, c.offs[2], c.lens[2], c.now);
+  if (drec !== 0) {
+    if (!replace) return c.reply.int(0);
+    dst.deleteFound(db, drec);
+  }
+  attach(dst, db, c.buf, c.offs[2], c.lens[2], d, c.now);
+  c.reply.int(1);
+}
+
+function moveCommand(c: Ctx): void {
+  const db = c.long(2);
+  if (db === null) return c.reply.error(E.notInteger);
+  if (db < 0 || db >= kDatabases) return c.reply.error(E.dbIndexOutOfRange);
+  if (db === c.db) return c.reply.error(E.sameObject);
+  const s = c.shard(1);
+  const rec = c.lookupWrite(1);
+  if (rec === 0) return c.reply.int(0);
+  const d = detach(s, rec);
+  if (s.lookup(db, c.buf, c.offs[1], c.lens[1], c.now) !== 0) return c.reply.int(0);
+  attach(s, db, c.buf, c.offs[1], c.lens[1], d, c.now);
+  s.deleteFound(c.db, c.lookupWrite(1));
+  c.reply.int(1);
+}
+
+function swapdbCommand(c: Ctx): void {
+  const a = c.long(1);
+  if (a === null) return c.reply.error(EG.invalidFirstDb);
+  const b = c.long(2);
+  if (b === null) return c.reply.error(EG.invalidSecondDb);
+  if (a < 0 || a >= kDatabases || b < 0 || b >= kDatabases) return c.reply.error(E.dbIndexOutOfRange);
+  if (a !== b) for (const s of c.engine.shards) s.swapDb(a, b);
+  c.reply.ok();
+}
+
+function objectLookup(c: Ctx): number {
+  return c.shard(2).lookup(c.db, c.buf, c.offs[2], c.lens[2], c.now);
+}
+
+function objectEncodingCommand(c: Ctx): void {
+  const rec = objectLookup(c);
+  if (rec === 0) return c.reply.nullBulk();
+  c.reply.bulkString(kEncNames[c.shard(2).encoding(rec)]);
+}
+
+function objectRefcountCommand(c: Ctx): void {
+  const s = c.shard(2);
+  const rec = objectLookup(c);
+  if (rec === 0) return c.reply.nullBulk();
+  // Redis shares the integers 0..9999 as one object with refcount INT_MAX.
+  if (s.type(rec) === T.String && s.encoding(rec) === Enc.Int) {
+    const v = parseInt64(s.heap.u8, s.valOffset(rec), s.valLen(rec));
+    if (typeof v === 'number' && v >= 0 && v < 10000) return c.reply.int(2147483647);
+  }
+  c.reply.int(1);
+}
+
+function objectIdletimeCommand(c: Ctx): void {
+  const s = c.shard(2);
+  const rec = objectLookup(c);
+  if (rec === 0) return c.reply.nullBulk();
+  const now = lruClock(c.now), then = s.lru(rec);
+  const idle = now >= then ? now - then : 0xffffff - then + now;
+  c.reply.int(idle);
+}
+
+function objectFreqCommand(c: Ctx): void {
+  const rec = objectLookup(c);
+  if (rec === 0) return c.reply.nullBulk();
+  c.reply.error(EG.lfuNotSelected);
+}
+
+function objectHelpCommand(c: Ctx): void {
+  const lines = [
+    'OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+    'ENCODING <key>',
+    '    Return the kind of internal representation used in order to store the value',
+    '    associated with a <key>.',
+    'FREQ <key>',
+    '    Return the access frequency index of the <key>. The returned integer is',
+    '    proportional to the logarithm of the recent access frequency of the key.',
+    'IDLETIME <key>',
+    '    Return the idle time of the <key>, that is the approximated number of',
+    '    seconds elapsed since the last access to the key.',
+    'REFCOUNT <key>',
+    '    Return the number of references of the value associated with the specified',
+    '    <key>.',
+    'HELP',
+    '    Prints this help.',
+  ];
+  c.reply.array(lines.length);
+  for (const l of lines) c.reply.simple(l);
+}
+
+// ------------------------------------------------------------------ registration
+
+export const genericCommands: FamilyTable = {
+  del: { handler: delCommand },
+  unlink: { handler: delCommand },
+  exists: { handler: existsCommand },
+  touch: { handler: existsCommand },
+  type: { handler: typeCommand },
+  expire: { handler: (c) => expireGeneric(c, true, 1000) },
+  pexpire: { handler: (c) => expireGeneric(c, true, 1) },
+  expireat: { handler: (c) => expireGeneric(c, false, 1000) },
+  pexpireat: { handler: (c) => expireGeneric(c, false, 1) },
+  ttl: { handler: (c) => ttlGeneric(c, false, false) },
+  pttl: { handler: (c) => ttlGeneric(c, true, false) },
+  expiretime: { handler: (c) => ttlGeneric(c, false, true) },
+  pexpiretime: { handler: (c) => ttlGeneric(c, true, true) },
+  persist: { handler: persistCommand },
+  keys: { handler: keysCommand, allShards: true },
+  scan: { handler: scanCommand, allShards: true },
+  randomkey: { handler: randomkeyCommand, allShards: true },
+  rename: { handler: (c) => renameGeneric(c, false) },
+  renamenx: { handler: (c) => renameGeneric(c, true) },
+  copy: { handler: copyCommand },
+  move: { handler: moveCommand },
+  swapdb: { handler: swapdbCommand, allShards: true },
+  object: {
+    subcommands: {
+      encoding: { handler: objectEncodingCommand },
+      refcount: { handler: objectRefcountCommand },
+      idletime: { handler: objectIdletimeCommand },
+      freq: { handler: objectFreqCommand },
+      help: { handler: objectHelpCommand },
+    },
+  },
+};
