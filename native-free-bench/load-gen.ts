@@ -38,6 +38,8 @@ export interface LoadResult {
   hist: string;
   connErrors: string[];
   lateConnects: number;
+  /** Busiest load worker's event-loop utilization while measuring (0..1). */
+  clientBusy: number;
 }
 
 export type SliceRunner = (task: SliceTask) => Promise<SliceResult>;
@@ -112,6 +114,6 @@ export async function runLoad(spec: LoadSpec, run: SliceRunner): Promise<LoadRes
   merged.destroy();
   return {
     test: spec.test, ops, errors, firstError, seconds, opsPerSec: ops / seconds,
-    latency, hist, connErrors, lateConnects,
+    latency, hist, connErrors, lateConnects, clientBusy: Math.max(...results.map((r) => r.busy)),
   };
 }

@@ -51,6 +51,8 @@ export interface SliceResult {
   lastReply: number;
   connErrors: string[];
   lateConnects: number;
+  /** This thread's event-loop utilization while measuring (0..1): near 1, the client is saturated. */
+  busy: number;
 }
 
 const kDrainMs = 2000;
@@ -69,16 +71,28 @@ export function runSlice(task: SliceTask): Promise<SliceResult> {
   const connErrors: string[] = [];
   let firstError: string | null = null;
   let open = task.connections;
+  let elu0 = performance.eventLoopUtilization();
+  let busy = -1;
+  const eluTimer = setTimeout(() => {
+    elu0 = performance.eventLoopUtilization();
+    if (tEnd !== Infinity) {
+      eluTimer2 = setTimeout(() => { busy = performance.eventLoopUtilization(elu0).utilization; }, tEnd - tStart);
+    }
+  }, Math.max(0, tStart - performance.now()));
+  let eluTimer2: NodeJS.Timeout | undefined;
 
   return new Promise((resolve) => {
     const conns: Conn[] = [];
     const finishAll = (): void => {
       clearInterval(watchdog);
+      clearTimeout(eluTimer);
+      clearTimeout(eluTimer2);
+      if (busy < 0) busy = performance.eventLoopUtilization(elu0).utilization;
       for (const c of conns) if (c.scanner.firstError && firstError === null) firstError = c.scanner.firstError;
       const enc = encodeHistogram(hist);
       hist.destroy();
       resolve({
-        ...res, firstError, hist: enc, connErrors,
+        ...res, firstError, hist: enc, connErrors, busy,
         firstSend: performance.timeOrigin + (res.firstSend === Infinity ? tStart : res.firstSend),
         lastReply: performance.timeOrigin + (res.lastReply || tStart),
       });

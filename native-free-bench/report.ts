@@ -3,10 +3,11 @@ import type { Results } from './results.js';
 import { kCeilingFactor } from './results.js';
 
 export const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const pct = (x: number | undefined): string => (x === undefined ? '' : `${Math.round(x * 100)}%`);
 const fmtMs = (n: number): string => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(3));
 
 function table(head: string[], rows: string[][]): string {
-  const right = head.map((h) => /ops|ms|p\d|max|err|vs|ns|±|ratio|reps/i.test(h));
+  const right = head.map((h) => /ops|ms|p\d|max|err|vs|ns|±|ratio|reps|busy|depth/i.test(h));
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
   return [line(head), line(right.map((r) => (r ? '---:' : '---'))), ...rows.map(line)].join('\n');
 }
@@ -27,16 +28,16 @@ export function loadTable(r: Results): string {
       const mark = s.errors > 0 ? ' ⚠' : s.clientBound ? ' †' : '';
       rows.push([test, s.target + mark, fmtInt(s.opsPerSec), fmtMs(s.latency.p50), fmtMs(s.latency.p90),
         fmtMs(s.latency.p99), fmtMs(s.latency.p999), fmtMs(s.latency.max), fmtInt(s.errors),
-        s.vsRedis === null ? '' : `${s.vsRedis.toFixed(2)}×`]);
+        s.vsRedis === null ? '' : `${s.vsRedis.toFixed(2)}×`, pct(s.clientBusy)]);
     }
     const c = r.ceiling[test];
     if (c) {
       rows.push([test, '(generator ceiling)', fmtInt(c.opsPerSec), fmtMs(c.latency.p50), fmtMs(c.latency.p90),
-        fmtMs(c.latency.p99), fmtMs(c.latency.p999), fmtMs(c.latency.max), fmtInt(c.errors), '']);
+        fmtMs(c.latency.p99), fmtMs(c.latency.p999), fmtMs(c.latency.max), fmtInt(c.errors), '', pct(c.clientBusy)]);
     }
   }
   const out = ['### Load (median of reps; latency in ms)',
-    table(['test', 'target', 'ops/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'errors', 'vs redis'], rows)];
+    table(['test', 'target', 'ops/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'errors', 'vs redis', 'client busy'], rows)];
   const notes: string[] = [];
   for (const s of r.summary) {
     if (s.errors > 0) notes.push(`⚠ ${s.test} on ${s.target}: ${fmtInt(s.errors)} errors, first: ${s.firstError ?? 'unknown'}`);
@@ -46,6 +47,8 @@ export function loadTable(r: Results): string {
     }
   }
   if (notes.length) out.push('', ...notes);
+  out.push('', 'client busy: event-loop utilization of the busiest load worker while measuring; near 100% the ' +
+    'generator itself is saturated.');
   return out.join('\n') + '\n';
 }
 

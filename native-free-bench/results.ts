@@ -21,6 +21,8 @@ export interface SummaryRow {
   vsRedis: number | null;
   /** The generator's ceiling for this test (trivial server), ops/s. */
   ceiling: number | null;
+  /** Median of the busiest load worker's event-loop utilization (0..1). */
+  clientBusy: number;
   /** True when the ceiling is under 1.5x this row's ops/s: the client may be the bottleneck. */
   clientBound: boolean;
 }
@@ -103,6 +105,7 @@ export function summarizeRuns(runs: readonly RunRecord[], ceiling: Record<string
         p50: pick((r) => r.latency.p50), p90: pick((r) => r.latency.p90), p99: pick((r) => r.latency.p99),
         p999: pick((r) => r.latency.p999), max: pick((r) => r.latency.max),
       },
+      clientBusy: pick((r) => r.clientBusy ?? 0),
       errors: g.reduce((a, r) => a + r.errors, 0),
       firstError: g.find((r) => r.firstError)?.firstError ?? g.find((r) => r.connErrors.length)?.connErrors[0] ?? null,
       vsRedis: null,

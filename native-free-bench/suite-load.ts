@@ -3,7 +3,7 @@
  * the generator's ceiling and run every target in turn (A B A B ...) for --reps runs.
  */
 import { existsSync } from 'node:fs';
-import { createPool, runLoad, type LoadSpec } from './load-gen.js';
+import { createPool, runLoad, type LoadResult, type LoadSpec } from './load-gen.js';
 import type { Options } from './options.js';
 import { summarizeRuns, type Results } from './results.js';
 import { fmtInt } from './report.js';
@@ -67,8 +67,9 @@ export async function runLoadSuite(o: Options, r: Results, log: Log): Promise<vo
       clients: o.clients, pipeline: o.pipeline, threads: o.threads, duration: o.duration, requests: o.requests,
       warmup: o.warmup, keyspace: o.keyspace, dataSize: o.dataSize, ratio: o.ratio, keyPattern: o.keyPattern,
     };
-    const describe = (x: { opsPerSec: number; errors: number; firstError: string | null; connErrors: string[] }): string =>
-      `${fmtInt(x.opsPerSec)} ops/s${x.errors ? `, ${fmtInt(x.errors)} errors (${x.firstError ?? x.connErrors[0]})` : ''}`;
+    const describe = (x: LoadResult): string =>
+      `${fmtInt(x.opsPerSec)} ops/s, p99 ${x.latency.p99} ms, client busy ${Math.round(x.clientBusy * 100)}%` +
+      `${x.errors ? `, ${fmtInt(x.errors)} errors (${x.firstError ?? x.connErrors[0]})` : ''}`;
     for (const test of o.tests) {
       if (trivial) {
         const c = await runLoad({ ...base, test, host: trivial.host, port: trivial.port }, pool.run);
