@@ -38,6 +38,9 @@ export interface LoadResult {
   hist: string;
   connErrors: string[];
   lateConnects: number;
+  /** Every request sent and reply received, warm-up and drain included (a server-side cross-check). */
+  totalSent: number;
+  totalReplies: number;
   /** Busiest load worker's event-loop utilization while measuring (0..1). */
   clientBusy: number;
 }
@@ -114,6 +117,9 @@ export async function runLoad(spec: LoadSpec, run: SliceRunner): Promise<LoadRes
   merged.destroy();
   return {
     test: spec.test, ops, errors, firstError, seconds, opsPerSec: ops / seconds,
-    latency, hist, connErrors, lateConnects, clientBusy: Math.max(...results.map((r) => r.busy)),
+    latency, hist, connErrors, lateConnects,
+    totalSent: results.reduce((a, r) => a + r.totalSent, 0),
+    totalReplies: results.reduce((a, r) => a + r.totalReplies, 0),
+    clientBusy: Math.max(...results.map((r) => r.busy)),
   };
 }

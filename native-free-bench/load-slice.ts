@@ -51,6 +51,9 @@ export interface SliceResult {
   lastReply: number;
   connErrors: string[];
   lateConnects: number;
+  /** Every request sent and every reply received, warm-up and drain included. */
+  totalSent: number;
+  totalReplies: number;
   /** This thread's event-loop utilization while measuring (0..1): near 1, the client is saturated. */
   busy: number;
 }
@@ -67,7 +70,9 @@ export function runSlice(task: SliceTask): Promise<SliceResult> {
   const tEnd = task.durationMs === null ? Infinity : tStart + task.durationMs;
   const gen: KeyGen = keyGen(task.keyPattern, task.keyspace, task.seed, task.keyStart);
   const hist = createHistogram();
-  const res = { ops: 0, errors: 0, sent: 0, firstSend: Infinity, lastReply: 0, lateConnects: 0 };
+  const res = {
+    ops: 0, errors: 0, sent: 0, firstSend: Infinity, lastReply: 0, lateConnects: 0, totalSent: 0, totalReplies: 0,
+  };
   const connErrors: string[] = [];
   let firstError: string | null = null;
   let open = task.connections;
@@ -164,6 +169,7 @@ export function runSlice(task: SliceTask): Promise<SliceResult> {
           }
         }
         this.counted = counted;
+        res.totalSent += n;
         if (counted && task.quotas !== null) {
           this.quota -= n;
           res.sent += n;
@@ -182,6 +188,7 @@ export function runSlice(task: SliceTask): Promise<SliceResult> {
         if (n === 0) return;
         const now = performance.now();
         this.lastActivity = now;
+        res.totalReplies += n;
         const e = sc.errors - e0;
         const counted = task.quotas === null ? now >= tStart && now < tEnd : this.counted;
         if (counted) {
