@@ -40,6 +40,10 @@ export const E = {
   configGetArgs: "ERR wrong number of arguments for 'config|get' command",
   invalidCursor: 'ERR invalid cursor',
   crossSlot: "CROSSSLOT Keys in request don't hash to the same slot",
+  getkeysInvalidCommand: 'ERR Invalid command specified',
+  getkeysNoKeys: 'ERR The command has no key arguments',
+  getkeysInvalidArgCount: 'ERR Invalid number of arguments specified for command',
+  getkeysInvalidArgs: 'ERR Invalid arguments specified for command',
 } as const;
 
 /** Error code of a reply text: the first word ("ERR", "WRONGTYPE", "NOAUTH", ...). */

@@ -1,5 +1,6 @@
 /** Every family's registration table, in one list for the Registry. */
 import type { FamilyTable } from '../context.js';
+import { commandCommands } from './command.js';
 import { connectionCommands } from './connection.js';
 import { genericCommands } from './generic.js';
 import { serverCommands } from './server.js';
@@ -10,4 +11,5 @@ export const ALL_FAMILIES: FamilyTable[] = [
   connectionCommands,
   genericCommands,
   serverCommands,
+  commandCommands,
 ];
