@@ -59,12 +59,12 @@ export function defaultCpus(n = availableParallelism()): string | null {
 export function defaults(): Options {
   return {
     clients: 50, pipeline: 16, threads: Math.min(2, availableParallelism()),
-    duration: 2, requests: null, warmup: 0.5, reps: 3,
+    duration: 2, requests: null, warmup: 0.4, reps: 3,
     keyspace: 100_000, dataSize: 3, ratio: [1, 10],
     tests: ['set', 'get', 'incr', 'mset'], keyPattern: 'random',
     builtin: ['spindle', 'redis'], external: [], redisAt: null, shards: 2,
     cpus: defaultCpus(), ceiling: true, suites: ['load', 'micro', 'embedded'],
-    microTime: 150, embeddedTime: 1, outDir: 'bench-results', compare: null,
+    microTime: 100, embeddedTime: 0.7, outDir: 'bench-results', compare: null,
     vsRedisBenchmark: false, quick: false, help: false,
   };
 }
@@ -204,7 +204,7 @@ Load (like redis-benchmark / memtier_benchmark):
       --threads N        load worker threads, a piscina pool (default min(2, cores))
       --duration S       measured seconds per run (default 2)
   -n, --requests N       total requests per run instead of --duration
-      --warmup S         warm-up seconds before each measured run (default 0.5)
+      --warmup S         warm-up seconds before each measured run (default 0.4)
       --reps N           runs per target and test; targets alternate, median kept (default 3)
       --keyspace N       keys are key:000000000000 .. keyspace-1 (default 100000)
   -d, --data-size N      value size in bytes (default 3)
@@ -224,8 +224,8 @@ Targets:
       --no-ceiling       skip the load generator ceiling check
 Other suites:
       --suites LIST      load,micro,embedded (default all three)
-      --micro-time MS    tinybench time per micro-benchmark (default 150)
-      --embedded-time S  seconds per embedded measurement (default 1)
+      --micro-time MS    tinybench time per micro-benchmark (default 100)
+      --embedded-time S  seconds per embedded measurement (default 0.7)
 Output:
       --out DIR          results folder (default bench-results)
       --compare A B      compare two result JSON files and exit

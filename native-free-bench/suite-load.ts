@@ -82,6 +82,9 @@ export async function runLoadSuite(o: Options, r: Results, log: Log): Promise<vo
           const res = await runLoad({ ...base, test, host: t.host, port: t.port, seed: 0x5eed + rep }, pool.run);
           r.runs.push({ ...res, target: t.name, rep });
           log(`${test.padEnd(7)} ${t.name.padEnd(12)} rep ${rep + 1}/${o.reps} ${describe(res)}`);
+          if (res.totalReplies !== res.totalSent && !res.connErrors.length) {
+            r.warnings.push(`${test} on ${t.name}: ${res.totalSent - res.totalReplies} requests got no reply.`);
+          }
           if (res.lateConnects) {
             r.warnings.push(`${test} on ${t.name}: ${res.lateConnects} connections were not ready when measuring began.`);
           }

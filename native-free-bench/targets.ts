@@ -3,7 +3,7 @@
  * redis-server (when on PATH) on free loopback ports, pinned with taskset to one CPU set,
  * and the trivial reply-only server for the ceiling check. --target adds servers the user runs.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
@@ -125,17 +125,11 @@ export async function externalTarget(name: string, host: string, port: number): 
 async function serverVersion(host: string, port: number, name: string): Promise<string> {
   try {
     const info = await commandOnce(host, port, ['INFO', 'server'], 1000);
-    const v = infoField(info, 'redis_version') ?? infoField(info, 'spindle_version');
-    if (v) return `${name} ${v}`;
+    const spindle = infoField(info, 'spindle_version'), redis = infoField(info, 'redis_version');
+    if (spindle) return `spindle ${spindle}${redis ? ` (Redis ${redis} compatible)` : ''}`;
+    if (redis) return `redis ${redis}`;
   } catch {
     // Not every server has INFO.
   }
   return name;
-}
-
-/** Redis's own version line, e.g. "v=7.0.15", when a binary is given. */
-export function binaryVersion(bin: string): string | null {
-  const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
-  const m = /v=(\S+)/.exec(r.stdout ?? '');
-  return m ? m[1]! : null;
 }
