@@ -24,7 +24,7 @@ export function forEachKey(
       const { keyword, startfrom } = bs.keyword;
       first = -1;
       if (startfrom >= 0) {
-        for (let i = startfrom; i < argc; i++) if (kwAt(i, keyword)) { first = i + 1; break; }
+        for (let i = startfrom; i < argc - 1; i++) if (kwAt(i, keyword)) { first = i + 1; break; }
       } else {
         for (let i = argc + startfrom; i > 0; i--) if (kwAt(i, keyword)) { first = i + 1; break; }
       }
