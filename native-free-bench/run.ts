@@ -13,7 +13,7 @@ import { fullReport } from './report.js';
 import type { Results } from './results.js';
 import { runLoadSuite } from './suite-load.js';
 import { renderSvg } from './svg.js';
-import { hasTaskset } from './targets.js';
+import { hasTaskset, killAllTargets } from './targets.js';
 
 const log = (s: string): void => { process.stderr.write(`  ${s}\n`); };
 
@@ -76,6 +76,14 @@ async function main(): Promise<number> {
   process.stdout.write(`Results: ${jsonPath}${svgPath ? `, chart: ${svgPath}` : ''} ` +
     `(${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
   return 0;
+}
+
+process.on('exit', killAllTargets);
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    process.stderr.write(`bench: ${sig}, stopping the servers it started\n`);
+    process.exit(130);
+  });
 }
 
 main().then((code) => { process.exitCode = code; }, (e: unknown) => {

@@ -45,6 +45,14 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Children still running, so an interrupted harness can end them on its way out. */
+const live = new Set<ChildProcess>();
+
+export function killAllTargets(): void {
+  for (const c of live) c.kill('SIGKILL');
+  live.clear();
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Any reply to PING (even an error) means a RESP server is listening. */
@@ -67,7 +75,8 @@ export async function startProcess(name: string, cmd: string, args: string[], po
   const keep = (d: Buffer): void => { out = (out + d.toString()).slice(-4000); };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
-  child.on('exit', (code, sig) => { exited = `exited with ${sig ?? code}`; });
+  live.add(child);
+  child.on('exit', (code, sig) => { exited = `exited with ${sig ?? code}`; live.delete(child); });
   child.on('error', (e) => { exited = e.message; });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
