@@ -2,6 +2,9 @@
  * Compatibility with real Redis, miniredis-style: every case is a sequence of commands sent on
  * a raw connection to a real redis-server AND to Spindle; the raw reply bytes must be equal.
  *
+ * INFO replies are compared field by field (`info` steps): named fields must exist in both, and
+ * named values must match (numbers within a tolerance).
+ *
  * Modes per step:
  *   exact  (default) the bytes are equal
  *   sorted           aggregates are compared after sorting their elements (KEYS, SMEMBERS...)
@@ -14,7 +17,7 @@
  *
  * Skipped (visibly) when redis-server is not installed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   decodeReply,
   encodeReply,
@@ -51,7 +54,19 @@ interface ScanStep {
   /** SCAN arguments after the cursor. */
   scan: Arg[];
 }
-type Step = Arg[] | CmdStep | RawStep | ScanStep;
+interface InfoStep {
+  /** INFO arguments (section names). */
+  info: Arg[];
+  /** Fields that must exist in both replies. */
+  present?: string[];
+  /** Fields whose values must be equal; numbers (also inside `a=1,b=2` values) may differ by `tol`. */
+  equal?: string[];
+  tol?: number;
+}
+interface SleepStep {
+  sleep: number;
+}
+type Step = Arg[] | CmdStep | RawStep | ScanStep | InfoStep | SleepStep;
 
 interface Case {
   name: string;
@@ -216,6 +231,49 @@ const CASES: Case[] = [
     ],
   },
   {
+    name: 'INCRBYFLOAT precision (long double arithmetic, %.17Lf formatting)',
+    steps: [
+      ['SET', 'a', '1.1'], ['INCRBYFLOAT', 'a', '2.2'],
+      ['SET', 'b', '0.1'], ['INCRBYFLOAT', 'b', '0.2'], ['INCRBYFLOAT', 'b', '0.3'],
+      ['INCRBYFLOAT', 'c', '1e17'], ['INCRBYFLOAT', 'c', '1'],
+      ['INCRBYFLOAT', 'd', '123456789.123456789'],
+      ['INCRBYFLOAT', 'e', '1e20'], ['INCRBYFLOAT', 'e', '0.00001'],
+      ['INCRBYFLOAT', 'f', '0.1e-10'], ['INCRBYFLOAT', 'g', '5e-324'], ['INCRBYFLOAT', 'h', '-0'],
+      ['INCRBYFLOAT', 'i', '.5'], ['INCRBYFLOAT', 'i', '5.'], ['INCRBYFLOAT', 'i', '1E2'], ['INCRBYFLOAT', 'i', '+3'],
+    ],
+  },
+  {
+    name: 'INCRBYFLOAT beyond the double range (long double)',
+    steps: [
+      ['INCRBYFLOAT', 'k', '1e308'], ['INCRBYFLOAT', 'k', '1e308'],
+      ['SET', 'n', '1e400'], ['INCRBYFLOAT', 'n', '1'],
+    ],
+  },
+  {
+    name: 'SETRANGE / GETRANGE / SUBSTR',
+    steps: [
+      ['SET', 'k', 'Hello World'], ['SETRANGE', 'k', '6', 'Redis'], ['GET', 'k'], ['SETRANGE', 'k', '20', 'x'], ['GET', 'k'],
+      ['GETRANGE', 'k', '0', '4'], ['GETRANGE', 'k', '-5', '-1'], ['GETRANGE', 'k', '-100', '100'], ['GETRANGE', 'k', '3', '1'],
+      ['GETRANGE', 'nokey', '0', '-1'], ['SUBSTR', 'k', '0', '2'], ['SETRANGE', 'k', '-1', 'x'],
+      ['SETRANGE', 'k', '536870912', 'x'], ['SETRANGE', 'nk', '0', ''], ['EXISTS', 'nk'], ['SETRANGE', 'nk', '3', 'ab'], ['GET', 'nk'],
+      ['GETRANGE', 'k', 'a', '1'], ['SETRANGE', 'k', 'x', 'a'], ['GETRANGE', 'k', '0'],
+      ['SET', 'n', '12345'], ['SETRANGE', 'n', '0', '9'], ['OBJECT', 'ENCODING', 'n'], ['GET', 'n'],
+    ],
+  },
+  {
+    name: 'bitmaps: SETBIT / GETBIT / BITCOUNT / BITPOS / BITOP',
+    steps: [
+      ['SETBIT', 'b', '7', '1'], ['SETBIT', 'b', '7', '0'], ['SETBIT', 'b', '100', '1'], ['GETBIT', 'b', '100'], ['GETBIT', 'b', '1000'],
+      ['GET', 'b'], ['STRLEN', 'b'], ['BITCOUNT', 'b'], ['BITPOS', 'b', '1'], ['BITPOS', 'b', '0'],
+      ['SETBIT', 'b', '4294967296', '1'], ['SETBIT', 'b', '-1', '1'], ['SETBIT', 'b', '1', '2'], ['GETBIT', 'b', 'x'],
+      ['SET', 's', 'foobar'], ['BITCOUNT', 's'], ['BITCOUNT', 's', '0', '0'], ['BITCOUNT', 's', '1', '1'],
+      ['BITCOUNT', 's', '5', '30', 'BIT'], ['BITCOUNT', 's', '0'], ['BITPOS', 's', '1', '2'], ['BITPOS', 's', '0', '0', '-1', 'BIT'],
+      ['SET', 'x', 'abc'], ['SET', 'y', 'ab'], ['BITOP', 'AND', 'd', 'x', 'y'], ['GET', 'd'], ['BITOP', 'OR', 'd', 'x', 'y'], ['GET', 'd'],
+      ['BITOP', 'XOR', 'd', 'x', 'y'], ['GET', 'd'], ['BITOP', 'NOT', 'd', 'x'], ['GET', 'd'], ['BITOP', 'NOT', 'd', 'x', 'y'],
+      ['BITOP', 'FOO', 'd', 'x'], ['BITOP', 'AND', 'd', 'none1', 'none2'], ['EXISTS', 'd'],
+    ],
+  },
+  {
     name: 'APPEND / STRLEN',
     steps: [
       ['APPEND', 'k', 'hello'], ['APPEND', 'k', ' world'], ['GET', 'k'], ['STRLEN', 'k'], ['STRLEN', 'nokey'],
@@ -236,6 +294,9 @@ const CASES: Case[] = [
       ['SET', 'e44', 'x'.repeat(44)], ['OBJECT', 'ENCODING', 'e44'],
       ['SET', 'r45', 'x'.repeat(45)], ['OBJECT', 'ENCODING', 'r45'],
       ['SET', 'ap', 'abc'], ['APPEND', 'ap', 'd'], ['OBJECT', 'ENCODING', 'ap'],
+      ['SET', 'sr', '10000'], ['SETRANGE', 'sr', '0', '2'], ['OBJECT', 'ENCODING', 'sr'],
+      ['APPEND', 'newap', 'x'], ['OBJECT', 'ENCODING', 'newap'], ['SET', 'ex', '77', 'EX', '100'], ['OBJECT', 'ENCODING', 'ex'],
+      ['SET', 'fl', '1.5'], ['INCRBYFLOAT', 'fl', '1'], ['OBJECT', 'ENCODING', 'fl'],
       ['INCR', 'cnt'], ['OBJECT', 'ENCODING', 'cnt'],
       ['SET', 'lz', '0123'], ['OBJECT', 'ENCODING', 'lz'],
       ['OBJECT', 'ENCODING', 'missing'], ['OBJECT', 'ENCODING'], ['OBJECT', 'FOO', 'i'],
@@ -466,6 +527,38 @@ const CASES: Case[] = [
     steps: [approx(['TIME'], 1_000_000), ['TIME', 'x']],
   },
   {
+    name: 'INFO keyspace (approx avg_ttl)',
+    steps: [
+      ['MSET', 'a', '1', 'b', '2', 'c', '3'], ['SET', 't1', 'v', 'EX', '100'], ['SET', 't2', 'v', 'EX', '100'],
+      ['SELECT', '2'], ['SET', 'x', '1'], ['SELECT', '0'],
+      { sleep: 400 }, // one active-expire cycle (hz 10) computes avg_ttl
+      { info: ['keyspace'], equal: ['db0', 'db1', 'db2'], tol: 3000 },
+      ['FLUSHDB'], { info: ['keyspace'], equal: ['db0', 'db2'] },
+    ],
+  },
+  {
+    name: 'INFO: fields that monitoring tools read exist',
+    steps: [
+      {
+        info: [],
+        present: [
+          'redis_version', 'redis_mode', 'os', 'arch_bits', 'process_id', 'run_id', 'tcp_port', 'uptime_in_seconds', 'uptime_in_days',
+          'hz', 'executable', 'connected_clients', 'maxclients', 'blocked_clients', 'used_memory', 'used_memory_human',
+          'used_memory_rss', 'used_memory_peak', 'used_memory_peak_human', 'maxmemory', 'maxmemory_policy',
+          'mem_fragmentation_ratio', 'loading', 'rdb_changes_since_last_save', 'rdb_last_save_time', 'aof_enabled',
+          'total_connections_received', 'total_commands_processed', 'instantaneous_ops_per_sec',
+          'total_net_input_bytes', 'total_net_output_bytes', 'rejected_connections', 'expired_keys', 'evicted_keys',
+          'keyspace_hits', 'keyspace_misses', 'total_error_replies', 'role', 'connected_slaves', 'master_repl_offset',
+          'used_cpu_sys', 'used_cpu_user', 'cluster_enabled',
+        ],
+        equal: ['redis_version', 'redis_mode', 'arch_bits', 'maxmemory', 'maxmemory_policy', 'role', 'aof_enabled'],
+      },
+      { info: ['stats'], present: ['keyspace_hits', 'keyspace_misses', 'expired_keys', 'total_commands_processed'] },
+      ['CONFIG', 'RESETSTAT'], ['GET', 'nokey'], ['SET', 'k', 'v'], ['GET', 'k'], ['GET', 'k'], ['EXISTS', 'k', 'nokey'],
+      { info: ['stats'], equal: ['keyspace_hits', 'keyspace_misses', 'expired_keys', 'evicted_keys'] },
+    ],
+  },
+  {
     name: 'CONFIG GET / SET basics',
     steps: [
       ['CONFIG', 'GET', 'maxmemory'], ['CONFIG', 'GET', 'nosuchsetting'], ['CONFIG', 'GET', 'databases'],
@@ -519,6 +612,54 @@ function approxDiff(a: RespValue, b: RespValue, tol: number, ignore: Set<string>
   const an = Number(av), bn = Number(bv);
   if (av.trim() !== '' && bv.trim() !== '' && Number.isFinite(an) && Number.isFinite(bn) && Math.abs(an - bn) <= tol) return null;
   return `${path}: ${JSON.stringify(av)} vs ${JSON.stringify(bv)}`;
+}
+
+/** INFO text → field map (sections dropped). */
+function infoFields(b: Buffer): Map<string, string> | null {
+  const r = decodeReply(b);
+  if (!('v' in r) || r.v === null || (r.t !== '$' && r.t !== '=')) return null;
+  const text = r.t === '=' ? r.v.slice(4) : r.v;
+  const m = new Map<string, string>();
+  for (const line of text.split('\r\n')) {
+    const i = line.indexOf(':');
+    if (line === '' || line.startsWith('#') || i < 0) continue;
+    m.set(line.slice(0, i), line.slice(i + 1));
+  }
+  return m;
+}
+
+function infoValueClose(a: string, b: string, tol: number): boolean {
+  if (a === b) return true;
+  const pa = a.split(','), pb = b.split(',');
+  if (pa.length !== pb.length) return false;
+  for (let i = 0; i < pa.length; i++) {
+    const [ka, va] = pa[i].includes('=') ? pa[i].split('=') : ['', pa[i]];
+    const [kb, vb] = pb[i].includes('=') ? pb[i].split('=') : ['', pb[i]];
+    if (ka !== kb) return false;
+    if (va === vb) continue;
+    const na = Number(va), nb = Number(vb);
+    if (!(Number.isFinite(na) && Number.isFinite(nb) && Math.abs(na - nb) <= tol)) return false;
+  }
+  return true;
+}
+
+function infoDiff(want: Buffer, got: Buffer, step: InfoStep): string[] {
+  const a = infoFields(want), b = infoFields(got);
+  if (!a) return [`redis-server reply is not an INFO text: ${show(want)}`];
+  if (!b) return [`spindle reply is not an INFO text: ${show(got)}`];
+  const out: string[] = [];
+  for (const f of step.present ?? []) {
+    if (!a.has(f)) out.push(`(test bug) redis-server has no field ${f}`);
+    else if (!b.has(f)) out.push(`field ${f} missing (redis: ${f}:${a.get(f)})`);
+  }
+  for (const f of step.equal ?? []) {
+    const va = a.get(f), vb = b.get(f);
+    if (va === undefined && vb === undefined) continue;
+    if (va === undefined || vb === undefined || !infoValueClose(va, vb, step.tol ?? 0)) {
+      out.push(`field ${f}: redis ${JSON.stringify(va)} vs spindle ${JSON.stringify(vb)}`);
+    }
+  }
+  return out;
 }
 
 interface Side {
@@ -592,11 +733,32 @@ suite('compat with redis-server (raw reply bytes)', () => {
     for (const proto of tc.protos ?? [2, 3]) {
       it(`${tc.name} [RESP${proto}]`, async () => {
         const [R, S] = await freshPair();
+        onTestFinished(async () => {
+          await Promise.all([R.c.close(), S.c.close()]);
+        });
         const problems: string[] = [];
         const steps: Step[] = proto === 3 ? [approx(['HELLO', '3'], 0, ['id'])] : [];
         steps.push(...(typeof tc.steps === 'function' ? tc.steps() : tc.steps));
         for (let i = 0; i < steps.length; i++) {
           const step = steps[i];
+          if (!Array.isArray(step) && 'sleep' in step) {
+            await new Promise((r) => setTimeout(r, step.sleep));
+            continue;
+          }
+          if (!Array.isArray(step) && 'info' in step) {
+            const label = `#${i} INFO ${fmtArgs(step.info)}`;
+            const want = await R.c.send('INFO', ...step.info);
+            let got: Buffer;
+            try {
+              got = await S.c.send('INFO', ...step.info);
+            } catch (e) {
+              problems.push(`${label}\n  spindle: <${(e as Error).message}>`);
+              break;
+            }
+            const d = infoDiff(want, got, step);
+            if (d.length) problems.push(`${label}\n  ${d.join('\n  ')}`);
+            continue;
+          }
           if (!Array.isArray(step) && 'scan' in step) {
             const [a, b] = await Promise.all([scanAll(R.c, step.scan), scanAll(S.c, step.scan).catch((e: Error) => ({ keys: [], bad: e.message }))]);
             const label = `#${i} full SCAN ${fmtArgs(step.scan)}`;
