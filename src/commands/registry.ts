@@ -90,6 +90,8 @@ function build(spec: CommandSpec, reg: Registration): Command | null {
 
 export class Registry {
   private readonly byName = new Map<string, Command>();
+  /** nameCode(name) → command; built so that codes never collide (checked at start-up). */
+  private readonly byCode = new Map<number, Command>();
   readonly commands: Command[] = [];
 
   constructor(families: FamilyTable[]) {
@@ -102,17 +104,27 @@ export class Registry {
         if (!cmd) continue;
         this.commands.push(cmd);
         this.byName.set(name, cmd);
-        this.byName.set(name.toUpperCase(), cmd);
+        const nb = Buffer.from(name);
+        const code = nameCode(nb, 0, nb.length);
+        if (this.byCode.has(code)) throw new Error(`command name code collision: ${name}`);
+        this.byCode.set(code, cmd);
       }
     }
   }
 
-  /** Look a command up by its name bytes, case-insensitively. */
+  /** Look a command up by its name bytes, case-insensitively, without making a string. */
   lookup(b: Uint8Array, off: number, len: number): Command | undefined {
     if (len > 32) return undefined;
-    let s = '';
-    for (let i = 0; i < len; i++) s += String.fromCharCode(b[off + i]);
-    return this.byName.get(s) ?? this.byName.get(s.toLowerCase());
+    const cand = this.byCode.get(nameCode(b, off, len));
+    if (cand === undefined) return undefined;
+    const name = cand.name;
+    if (name.length !== len) return undefined;
+    for (let i = 0; i < len; i++) {
+      let ch = b[off + i];
+      if (ch >= 65 && ch <= 90) ch += 32;
+      if (ch !== name.charCodeAt(i)) return undefined;
+    }
+    return cand;
   }
 
   get(name: string): Command | undefined {
@@ -123,6 +135,17 @@ export class Registry {
   all(): Command[] {
     return this.commands;
   }
+}
+
+/** A case-insensitive 32-bit code of a command name's bytes (lower-cased FNV-1a). */
+function nameCode(b: Uint8Array, off: number, len: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < len; i++) {
+    let ch = b[off + i];
+    if (ch >= 65 && ch <= 90) ch += 32;
+    h = Math.imul(h ^ ch, 0x01000193);
+  }
+  return h >>> 0;
 }
 
 /** Look up a subcommand by its name bytes. */

@@ -157,12 +157,20 @@ export class RequestParser {
   }
 
   private findCRLF(from: number): number {
-    const i = this.buf.indexOf(0x0d, Math.max(from, this.scan));
-    if (i < 0 || i >= this.end) {
-      this.scan = this.end;
+    const b = this.buf, end = this.end;
+    let i = Math.max(from, this.scan);
+    // Header lines are short: a plain loop beats indexOf's call overhead.
+    const stop = Math.min(end, i + 32);
+    while (i < stop && b[i] !== 0x0d) i++;
+    if (i === stop && stop < end) {
+      i = b.indexOf(0x0d, stop);
+      if (i < 0 || i >= end) i = end;
+    }
+    if (i >= end) {
+      this.scan = end;
       return -1;
     }
-    if (i + 1 >= this.end) {
+    if (i + 1 >= end) {
       this.scan = i;
       return -1;
     }

@@ -109,7 +109,7 @@ export class Engine {
     if (mask !== 0 && !this.acquire(mask, blocking)) return false;
     c.now = Date.now();
     cmd.calls++;
-    this.gf64[4]++;
+    this.processed++;
     client.lastCommand = cmd.name;
     client.lastInteraction = c.now;
     cmd.handler(c);
@@ -158,8 +158,8 @@ export class Engine {
     const shards = this.shards;
     for (let i = 0; i < shards.length; i++) {
       if ((mask & (1 << i)) === 0) continue;
-      if (blocking) shards[i].lock.lock();
-      else if (!shards[i].lock.tryLock()) {
+      if (blocking) shards[i].acquire();
+      else if (!shards[i].tryAcquire()) {
         shards[i].stats[14]++;
         this.releaseLocks();
         this.parkedOn = i;
@@ -170,12 +170,19 @@ export class Engine {
     return true;
   }
 
+  /** Commands run since the last flush into the shared total (INFO total_commands_processed). */
+  private processed = 0;
+
   /** Release every shard lock this thread holds. Call at the end of each turn. */
   releaseLocks(): void {
+    if (this.processed !== 0) {
+      this.gf64[4] += this.processed;
+      this.processed = 0;
+    }
     let h = this.held;
     if (h === 0) return;
     const shards = this.shards;
-    for (let i = 0; h !== 0; i++, h >>>= 1) if (h & 1) shards[i].lock.unlock();
+    for (let i = 0; h !== 0; i++, h >>>= 1) if (h & 1) shards[i].release();
     this.held = 0;
   }
 

@@ -40,13 +40,13 @@ export function activeExpireCycle(shard: Shard, budgetMs: number): number {
   let total = 0;
   for (let db = 0; db < shard.tables.length; db++) {
     for (;;) {
-      shard.lock.lock();
+      shard.acquire();
       let sampled = 0, expired = 0;
       try {
         if (shard.volatileCount(db) === 0) break;
         [sampled, expired] = expireRound(shard, db, Date.now());
       } finally {
-        shard.lock.unlock();
+        shard.release();
       }
       total += expired;
       if (sampled === 0 || expired * 100 <= sampled * kAcceptableStale) break;
@@ -61,18 +61,18 @@ export function activeExpireCycle(shard: Shard, budgetMs: number): number {
 export function rehashCycle(shard: Shard, budgetMs: number): void {
   const start = Date.now();
   for (const t of shard.tables) {
-    shard.lock.lock();
+    shard.acquire();
     try {
       if (!t.isRehashing()) t.maybeShrink();
     } finally {
-      shard.lock.unlock();
+      shard.release();
     }
     while (t.isRehashing() && Date.now() - start < budgetMs) {
-      shard.lock.lock();
+      shard.acquire();
       try {
         t.rehashStep(1024);
       } finally {
-        shard.lock.unlock();
+        shard.release();
       }
     }
   }

@@ -76,6 +76,23 @@ export class Shard {
     return { id, control, heap: heapSab };
   }
 
+  /** Take the shard lock, sleeping if busy (owner workers, embedded sync callers, tests). */
+  acquire(): void {
+    this.lock.lock();
+    this.heap.sync();
+  }
+
+  /** Take the shard lock if free (front ends). */
+  tryAcquire(): boolean {
+    if (!this.lock.tryLock()) return false;
+    this.heap.sync();
+    return true;
+  }
+
+  release(): void {
+    this.lock.unlock();
+  }
+
   // ---------------------------------------------------------------- record fields
 
   type(rec: number): T {
@@ -253,8 +270,9 @@ export class Shard {
       vo = rec * 8 + kRecordHeader + klen;
     } else {
       const vp = heap.alloc(kValueHeader + cap);
-      u32[vp * 2] = Heap.usable(kValueHeader + cap) - kValueHeader;
-      u32[w + 3] = vp;
+      const u32b = heap.u32; // the alloc may have grown the heap: fetch a view that covers vp
+      u32b[vp * 2] = Heap.usable(kValueHeader + cap) - kValueHeader;
+      u32b[w + 3] = vp;
       vo = vp * 8 + kValueHeader;
     }
     if (vb !== null) heap.u8.set(vb.subarray(voff, voff + vlen), vo);
