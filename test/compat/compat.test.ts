@@ -683,6 +683,10 @@ async function scanAll(c: RawClient, args: Arg[]): Promise<{ keys: string[]; bad
 
 // ------------------------------------------------------------------ runner
 
+/** COMPAT_SELF_CHECK=1 puts a second redis-server where Spindle goes: every case must pass. */
+const selfCheck = process.env.COMPAT_SELF_CHECK === '1';
+const startTarget = async (): Promise<RunningTestServer> => (selfCheck ? (await startRedis())! : startSpindle({ shards: 2 }));
+
 const haveRedis = redisAvailable();
 if (!haveRedis) console.warn('redis-server not installed: compat tests skipped');
 const suite = haveRedis ? describe : describe.skip;
@@ -694,7 +698,7 @@ suite('compat with redis-server (raw reply bytes)', () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    spindle = await startSpindle({ shards: 2 });
+    spindle = await startTarget();
   }, 60000);
 
   afterAll(async () => {
@@ -722,7 +726,7 @@ suite('compat with redis-server (raw reply bytes)', () => {
     if (!ok) {
       s.destroy();
       await spindle.close();
-      spindle = await startSpindle({ shards: 2 });
+      spindle = await startTarget();
       s = await rawClient(spindle.port);
       open.push(s);
     }

@@ -139,12 +139,17 @@ export async function startSpindleProcess(opts: SpindleOptions = {}): Promise<Ru
   };
 }
 
-export const REDIS_SERVER = '/usr/bin/redis-server';
+/** The redis-server binary: $REDIS_SERVER when set (a missing path means "not installed"), else from PATH. */
+function redisBinary(): string | null {
+  const env = process.env.REDIS_SERVER;
+  if (env !== undefined) return env !== '' && existsSync(env) ? env : null;
+  if (existsSync('/usr/bin/redis-server')) return '/usr/bin/redis-server';
+  const r = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
+  return r.status === 0 ? 'redis-server' : null;
+}
 
 export function redisAvailable(): boolean {
-  if (existsSync(REDIS_SERVER)) return true;
-  const r = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
-  return r.status === 0;
+  return redisBinary() !== null;
 }
 
 /**
@@ -152,8 +157,8 @@ export function redisAvailable(): boolean {
  * Returns null when redis-server is not installed.
  */
 export async function startRedis(extraArgs: string[] = []): Promise<RunningTestServer | null> {
-  if (!redisAvailable()) return null;
-  const bin = existsSync(REDIS_SERVER) ? REDIS_SERVER : 'redis-server';
+  const bin = redisBinary();
+  if (bin === null) return null;
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
     const child = spawn(bin, ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', 'no', ...extraArgs], {
