@@ -4,6 +4,7 @@
  * socket.write() per connection per turn carries every reply of that turn.
  */
 import { formatDouble, type Reply } from './reply.js';
+import { copyBytes } from '../sab/bytes.js';
 
 const kArenaSize = 256 * 1024;
 
@@ -72,9 +73,13 @@ export class RespWriter implements Reply {
 
   ok(): void {
     this.ensure(5);
-    this.buf.writeUInt32LE(0x0d4b4f2b, this.off); // "+OK\r"
-    this.buf[this.off + 4] = 0x0a;
-    this.off += 5;
+    const b = this.buf, o = this.off;
+    b[o] = 0x2b; // +
+    b[o + 1] = 0x4f; // O
+    b[o + 2] = 0x4b; // K
+    b[o + 3] = 0x0d;
+    b[o + 4] = 0x0a;
+    this.off = o + 5;
   }
 
   simple(s: string): void {
@@ -100,7 +105,7 @@ export class RespWriter implements Reply {
   bulk(src: Uint8Array, off: number, len: number): void {
     this.header(0x24, len);
     this.ensure(len + 2);
-    this.buf.set(src.subarray(off, off + len), this.off);
+    copyBytes(this.buf, this.off, src, off, len);
     this.off += len;
     this.crlf();
   }

@@ -123,10 +123,7 @@ export class Engine {
     const argc = c.argc;
     if (c.keyShard.length < argc) c.keyShard = new Int32Array(Math.max(argc, c.keyShard.length * 2));
     const ks = c.keyShard;
-    if (this.shards.length === 1) {
-      ks.fill(0, 0, argc);
-      return 1;
-    }
+    if (this.shards.length === 1) return 1; // keyShard is all zeros and never written
     const b = c.buf, offs = c.offs, lens = c.lens;
     let mask = 0;
     const sk = cmd.simpleKeys;

@@ -18,6 +18,7 @@
 import { Heap } from '../sab/alloc.js';
 import { FutexLock } from '../sab/lock.js';
 import { hashBytes } from '../sab/hash.js';
+import { copyBytes } from '../sab/bytes.js';
 import { KeyTable, kVolatileField } from '../sab/hashtable.js';
 import { Enc, T, kInlineMax, kRecordHeader, kValueHeader } from '../sab/record.js';
 
@@ -227,7 +228,7 @@ export class Shard {
     if (rec !== 0 && vlen <= kInlineMax && heap.u32[rec * 2 + 3] === 0 && (heap.u32[rec * 2] & 0xf) === T.String &&
         Heap.usable(kRecordHeader + klen + heap.u32[rec * 2 + 2]) === Heap.usable(kRecordHeader + klen + vlen)) {
       const o = rec * 8 + kRecordHeader + klen;
-      heap.u8.set(vb.subarray(voff, voff + vlen), o);
+      copyBytes(heap.u8, o, vb, voff, vlen);
       heap.u32[rec * 2 + 2] = vlen;
       heap.u32[rec * 2] = T.String | (enc << 4) | (lruClock(now) << 8);
       this.setExpire(db, rec, ttl);
@@ -263,7 +264,7 @@ export class Shard {
     u32[w + 1] = klen;
     u32[w + 2] = vlen;
     heap.f64[rec + 2] = 0;
-    heap.u8.set(kb.subarray(koff, koff + klen), rec * 8 + kRecordHeader);
+    copyBytes(heap.u8, rec * 8 + kRecordHeader, kb, koff, klen);
     let vo: number;
     if (inline) {
       u32[w + 3] = 0;
@@ -275,7 +276,7 @@ export class Shard {
       u32b[w + 3] = vp;
       vo = vp * 8 + kValueHeader;
     }
-    if (vb !== null) heap.u8.set(vb.subarray(voff, voff + vlen), vo);
+    if (vb !== null) copyBytes(heap.u8, vo, vb, voff, vlen);
     return rec;
   }
 

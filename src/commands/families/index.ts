@@ -1,13 +1,17 @@
 /** Every family's registration table, in one list for the Registry. */
 import type { FamilyTable } from '../context.js';
+import { bitmapCommands } from './bitmap.js';
 import { commandCommands } from './command.js';
 import { connectionCommands } from './connection.js';
 import { genericCommands } from './generic.js';
 import { serverCommands } from './server.js';
 import { stringCommands } from './string.js';
+import { stringRangeCommands } from './string-range.js';
 
 export const ALL_FAMILIES: FamilyTable[] = [
   stringCommands,
+  stringRangeCommands,
+  bitmapCommands,
   connectionCommands,
   genericCommands,
   serverCommands,
