@@ -307,3 +307,44 @@ describe('ioredis@6 (default options) against Spindle', () => {
     expect(await redis.type('list')).toBe('list');
   });
 });
+
+describe('ioredis@6 handshake options: password (HELLO 3 AUTH) and db (SELECT)', () => {
+  let srv: RunningTestServer;
+  const conns: Redis[] = [];
+
+  beforeAll(async () => {
+    srv = againstRedis ? (await startRedis(['--requirepass', 'secret']))! : await startSpindle({ shards: 2, requirepass: 'secret' });
+  }, 60000);
+
+  afterAll(async () => {
+    for (const c of conns) c.disconnect();
+    await srv?.close();
+  });
+
+  it('password and db from the options are applied on connect', async () => {
+    const r = new Redis({ host: HOST, port: srv.port, password: 'secret', db: 3 });
+    conns.push(r);
+    r.on('error', () => undefined);
+    expect(await r.set('in3', 'yes')).toBe('OK');
+    const info = String(await r.client('INFO'));
+    expect(info).toMatch(/ db=3 /);
+    expect(info).toMatch(/ resp=3/);
+    const r0 = new Redis({ host: HOST, port: srv.port, password: 'secret' });
+    conns.push(r0);
+    r0.on('error', () => undefined);
+    expect(await r0.get('in3')).toBeNull();
+    expect(await r0.select(3)).toBe('OK');
+    expect(await r0.get('in3')).toBe('yes');
+    await r0.flushall();
+  });
+
+  it('a wrong password surfaces WRONGPASS', async () => {
+    const bad = new Redis({ host: HOST, port: srv.port, password: 'nope', maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
+    conns.push(bad);
+    const errors: Error[] = [];
+    bad.on('error', (e: Error) => errors.push(e));
+    const e = await rejection(bad.connect().then(() => bad.ping()));
+    const all = [e, ...errors].map((x) => x.message).join('\n');
+    expect(all).toContain('WRONGPASS invalid username-password pair or user is disabled.');
+  });
+});

@@ -332,3 +332,44 @@ describe('node-redis (redis@6, default options) against Spindle', () => {
     expect(await client.type('list')).toBe('list');
   });
 });
+
+describe('node-redis handshake options: password (HELLO 3 AUTH) and database (SELECT)', () => {
+  let srv: RunningTestServer;
+  const conns: { destroy(): void }[] = [];
+
+  beforeAll(async () => {
+    srv = againstRedis ? (await startRedis(['--requirepass', 'secret']))! : await startSpindle({ shards: 2, requirepass: 'secret' });
+  }, 60000);
+
+  afterAll(async () => {
+    for (const c of conns) c.destroy();
+    await srv?.close();
+  });
+
+  it('password and database from the options are applied on connect', async () => {
+    const c3 = createClient({ socket: { host: HOST, port: srv.port }, password: 'secret', database: 3 });
+    conns.push(c3);
+    c3.on('error', () => undefined);
+    await c3.connect();
+    expect(await c3.set('in3', 'yes')).toBe('OK');
+    const info = await c3.clientInfo();
+    expect(info.db).toBe(3);
+    expect(info.resp).toBe(3);
+    const c0 = createClient({ socket: { host: HOST, port: srv.port }, password: 'secret' });
+    conns.push(c0);
+    c0.on('error', () => undefined);
+    await c0.connect();
+    expect(await c0.get('in3')).toBeNull();
+    await c0.select(3);
+    expect(await c0.get('in3')).toBe('yes');
+    await c0.flushAll();
+  });
+
+  it('a wrong password fails the connect with WRONGPASS', async () => {
+    const bad = createClient({ socket: { host: HOST, port: srv.port, reconnectStrategy: false }, password: 'nope' });
+    conns.push(bad);
+    bad.on('error', () => undefined);
+    const e = await rejection(bad.connect());
+    expect(e.message).toBe('WRONGPASS invalid username-password pair or user is disabled.');
+  });
+});
