@@ -67,7 +67,18 @@ export class RespWriter implements Reply {
   private line(prefix: number, s: string): void {
     this.ensure(s.length * 3 + 3);
     this.buf[this.off++] = prefix;
-    this.off += this.buf.write(s, this.off, "utf8");
+    this.off += this.buf.write(s, this.off, 'utf8');
+    this.crlf();
+  }
+
+  /**
+   * Status and error lines are built from argument bytes as binary strings (one char per
+   * byte, Ctx.bin), so they go out as latin1: the client gets the bytes it sent.
+   */
+  private binLine(prefix: number, s: string): void {
+    this.ensure(s.length + 3);
+    this.buf[this.off++] = prefix;
+    this.off += this.buf.write(s, this.off, 'latin1');
     this.crlf();
   }
 
@@ -83,11 +94,11 @@ export class RespWriter implements Reply {
   }
 
   simple(s: string): void {
-    this.line(0x2b, s);
+    this.binLine(0x2b, s);
   }
 
   error(s: string): void {
-    this.line(0x2d, s);
+    this.binLine(0x2d, s);
   }
 
   int(n: number | bigint): void {

@@ -108,7 +108,7 @@ function helloCommand(c: Ctx): void {
       if (!validName(name)) return c.reply.error(E.clientNameSpaces);
       i++;
     } else {
-      return c.reply.error(`ERR Syntax error in HELLO option '${c.str(i)}'`);
+      return c.reply.error(`ERR Syntax error in HELLO option '${c.bin(i)}'`);
     }
   }
   if (!c.client.authenticated) {
@@ -148,7 +148,7 @@ function clientGetnameCommand(c: Ctx): void {
 function clientSetinfoCommand(c: Ctx): void {
   const attr = c.str(2).toLowerCase();
   const val = c.arg(3);
-  if (attr !== 'lib-name' && attr !== 'lib-ver') return c.reply.error(`ERR Unrecognized option '${c.str(2)}'`);
+  if (attr !== 'lib-name' && attr !== 'lib-ver') return c.reply.error(`ERR Unrecognized option '${c.bin(2)}'`);
   if (!validName(val) && val.length > 0) {
     return c.reply.error(`ERR ${attr} cannot contain spaces, newlines or special characters.`);
   }
@@ -170,7 +170,7 @@ function clientListCommand(c: Ctx): void {
     } else if (c.is(2, 'TYPE') && c.argc === 4) {
       const t = c.str(3).toLowerCase();
       if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(t)) {
-        return c.reply.error(`ERR Unknown client type '${c.str(3)}'`);
+        return c.reply.error(`ERR Unknown client type '${c.bin(3)}'`);
       }
       if (t !== 'normal') ids = new Set();
     } else return c.reply.error(E.syntax);

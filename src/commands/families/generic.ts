@@ -29,7 +29,7 @@ function parseExpireFlagsOrReply(c: Ctx, from: number): number | null {
     else if (c.is(i, 'GT')) f |= kGT;
     else if (c.is(i, 'LT')) f |= kLT;
     else {
-      c.reply.error(EG.unsupportedOption(c.str(i)));
+      c.reply.error(EG.unsupportedOption(c.bin(i)));
       return null;
     }
   }
