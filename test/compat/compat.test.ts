@@ -261,16 +261,39 @@ const CASES: Case[] = [
     ],
   },
   {
-    name: 'bitmaps: SETBIT / GETBIT / BITCOUNT / BITPOS / BITOP',
+    name: 'bitmaps: SETBIT / GETBIT',
     steps: [
       ['SETBIT', 'b', '7', '1'], ['SETBIT', 'b', '7', '0'], ['SETBIT', 'b', '100', '1'], ['GETBIT', 'b', '100'], ['GETBIT', 'b', '1000'],
-      ['GET', 'b'], ['STRLEN', 'b'], ['BITCOUNT', 'b'], ['BITPOS', 'b', '1'], ['BITPOS', 'b', '0'],
+      ['GET', 'b'], ['STRLEN', 'b'], ['GETBIT', 'nokey', '0'],
       ['SETBIT', 'b', '4294967296', '1'], ['SETBIT', 'b', '-1', '1'], ['SETBIT', 'b', '1', '2'], ['GETBIT', 'b', 'x'],
-      ['SET', 's', 'foobar'], ['BITCOUNT', 's'], ['BITCOUNT', 's', '0', '0'], ['BITCOUNT', 's', '1', '1'],
-      ['BITCOUNT', 's', '5', '30', 'BIT'], ['BITCOUNT', 's', '0'], ['BITPOS', 's', '1', '2'], ['BITPOS', 's', '0', '0', '-1', 'BIT'],
+      ['SET', 's', 'a'], ['SETBIT', 's', '6', '1'], ['GET', 's'], ['SETBIT', 's'],
+    ],
+  },
+  {
+    name: 'bitmaps: BITCOUNT',
+    steps: [
+      ['SET', 's', 'foobar'], ['BITCOUNT', 's'], ['BITCOUNT', 's', '0', '0'], ['BITCOUNT', 's', '1', '1'], ['BITCOUNT', 's', '2', '-1'],
+      ['BITCOUNT', 's', '-2', '-1'], ['BITCOUNT', 's', '5', '30', 'BIT'], ['BITCOUNT', 's', '5', '30', 'BYTE'], ['BITCOUNT', 's', '0'],
+      ['BITCOUNT', 's', '0', '1', 'FOO'], ['BITCOUNT', 'nokey'], ['BITCOUNT', 's', '10', '5'],
+      ['SET', 'long', 'x'.repeat(1000)], ['BITCOUNT', 'long'], ['BITCOUNT', 'long', '3', '997'], ['BITCOUNT', 'long', '1', '-2', 'BIT'],
+    ],
+  },
+  {
+    name: 'bitmaps: BITPOS',
+    steps: [
+      ['SET', 's', 'foobar'], ['BITPOS', 's', '1'], ['BITPOS', 's', '0'], ['BITPOS', 's', '1', '2'], ['BITPOS', 's', '0', '0', '-1', 'BIT'],
+      ['BITPOS', 's', '1', '7', '15', 'BIT'], ['BITPOS', 's', '2'], ['BITPOS', 'nokey', '0'], ['BITPOS', 'nokey', '1'],
+      ['SET', 'ff', Buffer.from([0xff, 0xff])], ['BITPOS', 'ff', '0'], ['BITPOS', 'ff', '0', '0', '-1'], ['BITPOS', 'ff', '0', '0', '-1', 'BIT'],
+      ['SET', 'long', 'x'.repeat(1000)], ['BITPOS', 'long', '0', '5'], ['BITPOS', 'long', '1', '900'],
+    ],
+  },
+  {
+    name: 'bitmaps: BITOP',
+    steps: [
       ['SET', 'x', 'abc'], ['SET', 'y', 'ab'], ['BITOP', 'AND', 'd', 'x', 'y'], ['GET', 'd'], ['BITOP', 'OR', 'd', 'x', 'y'], ['GET', 'd'],
       ['BITOP', 'XOR', 'd', 'x', 'y'], ['GET', 'd'], ['BITOP', 'NOT', 'd', 'x'], ['GET', 'd'], ['BITOP', 'NOT', 'd', 'x', 'y'],
       ['BITOP', 'FOO', 'd', 'x'], ['BITOP', 'AND', 'd', 'none1', 'none2'], ['EXISTS', 'd'],
+      ['SET', 'l1', 'y'.repeat(1001)], ['SET', 'l2', 'z'.repeat(999)], ['BITOP', 'XOR', 'd', 'l1', 'l2'], ['GET', 'd'],
     ],
   },
   {
