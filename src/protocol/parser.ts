@@ -95,6 +95,7 @@ export class RequestParser {
       if (this.want < 0) {
         if (this.pos >= this.end) return kNeedMore;
         this.cmdStart = this.pos;
+        this.inlineBuf = null;
         if (this.buf[this.pos] !== 0x2a /* * */) {
           const r = this.parseInline();
           if (r === kReady && this.argc === 0) continue; // empty line
