@@ -10,6 +10,8 @@ const kArenaSize = 256 * 1024;
 
 export class RespWriter implements Reply {
   resp: 2 | 3 = 2;
+  /** Error replies written (INFO total_error_replies). */
+  errors = 0;
   private buf: Buffer = Buffer.allocUnsafe(kArenaSize);
   private start = 0;
   private off = 0;
@@ -98,6 +100,7 @@ export class RespWriter implements Reply {
   }
 
   error(s: string): void {
+    this.errors++;
     this.binLine(0x2d, s);
   }
 

@@ -33,7 +33,6 @@ const SETTINGS: Setting[] = [
   { name: 'appendonly', kind: 'bool', default: 'no', immutable: true, values: ['no'] },
   { name: 'save', kind: 'string', default: '', immutable: true },
   { name: 'io-threads', kind: 'int', default: 1, immutable: true, min: 1, max: 128 },
-  { name: 'loglevel', kind: 'enum', default: 'notice', values: ['debug', 'verbose', 'notice', 'warning', 'nothing'] },
   { name: 'shards', kind: 'int', default: 0, immutable: true, min: 0, max: 32 },
 ];
 

@@ -56,6 +56,7 @@ export class Connection {
   }
 
   private onData(chunk: Buffer): void {
+    this.engine.netIn += chunk.length;
     if (this.parked) {
       this.backlog.push(chunk);
       return;
@@ -100,8 +101,11 @@ export class Connection {
         console.error('spindle: internal error', err);
       }
     }
-    engine.releaseLocks();
+    engine.errorReplies += this.writer.errors;
+    this.writer.errors = 0;
     const out = this.writer.flush();
+    if (out !== null) engine.netOut += out.length;
+    engine.releaseLocks();
     if (out !== null && !this.closed) {
       if (!this.socket.write(out)) this.socket.pause();
     }

@@ -26,7 +26,9 @@ import type { Client } from './client.js';
 /** Memory shared by every thread of one store, besides the shards. */
 export interface GlobalHandle {
   /** i32[0] next client id, i32[1] connected clients (all threads), f64[2] start time ms,
-   *  f64[3] total connections received, f64[4] total commands processed, f64[5] lastsave ms */
+   *  f64[3] total connections received, f64[4] total commands processed, f64[5] lastsave ms,
+   *  f64[6] net input bytes, f64[7] net output bytes, f64[8] error replies.
+   *  The f64 counters are added to by each front end once per turn. */
   control: SharedArrayBuffer;
 }
 
@@ -169,13 +171,42 @@ export class Engine {
 
   /** Commands run since the last flush into the shared total (INFO total_commands_processed). */
   private processed = 0;
+  /** Bytes read and written, and error replies, since the last flush (connections add to these). */
+  netIn = 0;
+  netOut = 0;
+  errorReplies = 0;
+  /** Largest used_memory seen by INFO on this thread. */
+  peakMemory = 0;
+  /** Recent ops/s, sampled by sampleMetrics() (Redis's instantaneous_ops_per_sec). */
+  private readonly opsSamples: number[] = [];
+  private lastSample = { t: Date.now(), n: 0 };
+
+  private flushCounters(): void {
+    const g = this.gf64;
+    g[4] += this.processed;
+    g[6] += this.netIn;
+    g[7] += this.netOut;
+    g[8] += this.errorReplies;
+    this.processed = this.netIn = this.netOut = this.errorReplies = 0;
+  }
+
+  /** Called ~10 times a second by the server: one sample of the command rate. */
+  sampleMetrics(): void {
+    const now = Date.now(), n = this.gf64[4] + this.processed;
+    const dt = now - this.lastSample.t;
+    if (dt > 0) this.opsSamples.push(((n - this.lastSample.n) * 1000) / dt);
+    if (this.opsSamples.length > 16) this.opsSamples.shift();
+    this.lastSample = { t: now, n };
+  }
+
+  instantaneousOps(): number {
+    if (this.opsSamples.length === 0) return 0;
+    return Math.round(this.opsSamples.reduce((a, b) => a + b, 0) / this.opsSamples.length);
+  }
 
   /** Release every shard lock this thread holds. Call at the end of each turn. */
   releaseLocks(): void {
-    if (this.processed !== 0) {
-      this.gf64[4] += this.processed;
-      this.processed = 0;
-    }
+    if (this.processed !== 0 || this.netIn !== 0) this.flushCounters();
     let h = this.held;
     if (h === 0) return;
     const shards = this.shards;

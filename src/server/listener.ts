@@ -23,6 +23,9 @@ export function listen(engine: Engine, opts: ListenOptions): Promise<net.Server>
     new Connection(engine, socket);
   });
   server.maxConnections = 100000;
+  const sampler = setInterval(() => engine.sampleMetrics(), 100);
+  sampler.unref();
+  server.on('close', () => clearInterval(sampler));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     const lo: net.ListenOptions & { reusePort?: boolean } = { port: opts.port, host: opts.host, backlog: 4096 };

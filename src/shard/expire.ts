@@ -7,7 +7,7 @@
  *   within a time budget per cycle (25% of the cycle period, as Redis's slow cycle).
  * Runs with the shard lock held, one round at a time, so front ends wait at most one round.
  */
-import { Stat, type Shard } from './shard.js';
+import { Stat, kAvgTtlBase, type Shard } from './shard.js';
 
 export const kKeysPerLoop = 20;
 export const kSlotsPerLoop = 400;
@@ -16,7 +16,7 @@ export const kAcceptableStale = 10;
 /** One round over one db. Returns [sampled, expired]. Caller holds the shard lock. */
 export function expireRound(shard: Shard, db: number, now: number): [number, number] {
   const t = shard.tables[db];
-  let sampled = 0, expired = 0;
+  let sampled = 0, expired = 0, ttlSum = 0, ttlSamples = 0;
   t.sweep(kSlotsPerLoop, (rec) => {
     if (sampled >= kKeysPerLoop) return;
     const at = shard.expireAt(rec);
@@ -25,9 +25,18 @@ export function expireRound(shard: Shard, db: number, now: number): [number, num
     if (at <= now) {
       shard.deleteFound(db, rec);
       expired++;
+    } else {
+      ttlSum += at - now;
+      ttlSamples++;
     }
   });
   shard.stats[Stat.Expired] += expired;
+  if (ttlSamples > 0) {
+    // Redis's running estimate of the average TTL (INFO keyspace avg_ttl).
+    const avg = Math.floor(ttlSum / ttlSamples);
+    const prev = shard.stats[kAvgTtlBase + db];
+    shard.stats[kAvgTtlBase + db] = prev === 0 ? avg : Math.floor(prev / 50) * 49 + Math.floor(avg / 50);
+  }
   return [sampled, expired];
 }
 
@@ -43,7 +52,10 @@ export function activeExpireCycle(shard: Shard, budgetMs: number): number {
       shard.acquire();
       let sampled = 0, expired = 0;
       try {
-        if (shard.volatileCount(db) === 0) break;
+        if (shard.volatileCount(db) === 0) {
+          shard.stats[kAvgTtlBase + db] = 0;
+          break;
+        }
         [sampled, expired] = expireRound(shard, db, Date.now());
       } finally {
         shard.release();

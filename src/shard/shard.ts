@@ -4,8 +4,9 @@
  *
  *   control SAB (kControlBytes, fixed size)
  *   ┌────────────┬─────────────┬───────────┬──────────────────────────────────────────────┐
- *   │ i32[0] lock│ i32[1] stop │ i32[2..15]│ f64[8..] stats: hits, misses, expired, ...   │
+ *   │ i32[0] lock│ i32[1] stop │ i32[2..15]│ f64[8..15] stats: hits, misses, expired, ... │
  *   └────────────┴─────────────┴───────────┴──────────────────────────────────────────────┘
+ *   f64[16..31]: per-db running average TTL in ms (kAvgTtlBase + db), kept by active expiry
  *   heap SAB (growable, see sab/alloc.ts): roots[0..15] = table header of db 0..15
  *
  * Invariants:
@@ -37,6 +38,9 @@ export const enum Stat {
   LockContended,
   LockAcquired,
 }
+
+/** f64 index of db 0's average TTL estimate in the control SAB (dbs 0..15 follow). */
+export const kAvgTtlBase = 16;
 
 export interface ShardHandle {
   id: number;
@@ -312,6 +316,11 @@ export class Shard {
     this.freeRecord(rec);
     this.tables[db].replaceFound(nrec);
     return nrec;
+  }
+
+  setEncoding(rec: number, enc: Enc): void {
+    const u32 = this.heap.u32;
+    u32[rec * 2] = (u32[rec * 2] & ~0xf0) | (enc << 4);
   }
 
   /** Re-derive the encoding byte of a string after an in-place edit. */

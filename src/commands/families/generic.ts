@@ -161,8 +161,7 @@ function ttlGeneric(c: Ctx, ms: boolean, absolute: boolean): void {
   if (rec === 0) return c.reply.int(-2);
   const at = s.expireAt(rec);
   if (at === 0) return c.reply.int(-1);
-  if (absolute) return c.reply.int(ms ? at : Math.floor(at / 1000));
-  const ttl = Math.max(0, at - c.now);
+  const ttl = absolute ? at : Math.max(0, at - c.now);
   c.reply.int(ms ? ttl : Math.floor((ttl + 500) / 1000));
 }
 
@@ -185,17 +184,25 @@ function keysCommand(c: Ctx): void {
   for (const [s, rec] of hits) replyKey(c, s, rec);
 }
 
+/** A cursor as C's strtoul reads it (Redis 7.0): optional sign, digits, wrapping mod 2^64. */
+function parseScanCursor(s: string): bigint | null {
+  if (!/^[+-]?\d+$/.test(s)) return null;
+  const neg = s[0] === '-';
+  const v = BigInt(s.replace(/^[+-]/, ''));
+  if (v > 0xffffffffffffffffn) return null;
+  return neg ? (0x10000000000000000n - v) % 0x10000000000000000n : v;
+}
+
 /**
  * SCAN cursor layout: cursor = tableCursor * nShards + shard. Each shard's table is walked with
  * Redis's reverse-binary cursor; when it wraps to 0 the scan moves on to the next shard.
  */
 function scanCommand(c: Ctx): void {
   const n = c.engine.shards.length;
-  const raw = parseInt64(c.buf, c.offs[1], c.lens[1]);
-  if (raw === null || (typeof raw === 'number' ? raw < 0 : raw < 0n) || Number(raw) > 2 ** 32 * n) {
-    return c.reply.error(E.invalidCursor);
-  }
-  let cursor = Number(raw);
+  const raw = parseScanCursor(c.bin(1));
+  if (raw === null) return c.reply.error(E.invalidCursor);
+  // Cursors we never hand out (beyond tableCursor·n + shard) are folded into range.
+  let cursor = raw < BigInt(2 ** 32 * n) ? Number(raw) : Number(raw % BigInt(n)) + n * Number((raw / BigInt(n)) & 0xffffffffn);
   let count = 10, pattern: string | null = null, type: string | null = null;
   for (let i = 2; i < c.argc; i++) {
     const more = i + 1 < c.argc;

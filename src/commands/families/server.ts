@@ -5,12 +5,12 @@
 import os from 'node:os';
 import type { Ctx, FamilyTable } from '../context.js';
 import { E } from '../../errors.js';
-import { Stat, kDatabases } from '../../shard/shard.js';
+import { Stat, kAvgTtlBase, kDatabases } from '../../shard/shard.js';
 import { kRedisVersion } from './connection.js';
 
 const kRunId = Array.from({ length: 40 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
-const kDefaultSections = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'keyspace'];
-const kAllSections = [...kDefaultSections, 'commandstats'];
+const kDefaultSections = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'cluster', 'keyspace'];
+const kAllSections = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'commandstats', 'cluster', 'keyspace'];
 
 // ------------------------------------------------------------------ ops
 
@@ -59,8 +59,10 @@ function sectionMemory(c: Ctx): Fields {
   }
   const mu = process.memoryUsage();
   const total = used + mu.heapUsed;
+  const peak = (c.engine.peakMemory = Math.max(c.engine.peakMemory, total));
   return [
     ['used_memory', total], ['used_memory_human', human(total)],
+    ['used_memory_peak', peak], ['used_memory_peak_human', human(peak)],
     ['used_memory_rss', mu.rss], ['used_memory_rss_human', human(mu.rss)],
     ['used_memory_dataset', used], ['used_memory_shard_heaps_committed', committed],
     ['used_memory_vm_heap', mu.heapUsed], ['total_system_memory', os.totalmem()],
@@ -96,8 +98,12 @@ function sectionStats(c: Ctx): Fields {
   return [
     ['total_connections_received', c.engine.gf64[3]],
     ['total_commands_processed', c.engine.gf64[4]],
+    ['instantaneous_ops_per_sec', c.engine.instantaneousOps()],
+    ['total_net_input_bytes', c.engine.gf64[6] + c.engine.netIn],
+    ['total_net_output_bytes', c.engine.gf64[7]],
     ['rejected_connections', 0], ['expired_keys', expired], ['evicted_keys', 0],
     ['keyspace_hits', hits], ['keyspace_misses', misses], ['pubsub_channels', 0], ['pubsub_patterns', 0],
+    ['total_error_replies', c.engine.gf64[8]],
     ['spindle_lock_contended', contended], ['spindle_active_expire_cycles', cycles],
   ];
 }
@@ -123,12 +129,15 @@ function sectionCpu(): Fields {
 function sectionKeyspace(c: Ctx): Fields {
   const out: Fields = [];
   for (let db = 0; db < kDatabases; db++) {
-    let keys = 0, expires = 0;
+    let keys = 0, expires = 0, ttlWeighted = 0;
     for (const s of c.engine.shards) {
       keys += s.dbSize(db);
-      expires += s.volatileCount(db);
+      const v = s.volatileCount(db);
+      expires += v;
+      ttlWeighted += s.stats[kAvgTtlBase + db] * v;
     }
-    if (keys > 0) out.push([`db${db}`, `keys=${keys},expires=${expires},avg_ttl=0`]);
+    const avgTtl = expires > 0 ? Math.floor(ttlWeighted / expires) : 0;
+    if (keys > 0) out.push([`db${db}`, `keys=${keys},expires=${expires},avg_ttl=${avgTtl}`]);
   }
   return out;
 }
@@ -151,6 +160,8 @@ const kSections: Record<string, [string, (c: Ctx) => Fields]> = {
   stats: ['Stats', sectionStats],
   replication: ['Replication', sectionReplication],
   cpu: ['CPU', sectionCpu],
+  modules: ['Modules', () => []],
+  cluster: ['Cluster', () => [['cluster_enabled', 0]]],
   commandstats: ['Commandstats', sectionCommandstats],
   keyspace: ['Keyspace', sectionKeyspace],
 };

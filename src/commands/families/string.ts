@@ -8,7 +8,7 @@
  */
 import type { Ctx, FamilyTable } from '../context.js';
 import { E } from '../../errors.js';
-import { T } from '../../sab/record.js';
+import { Enc, T } from '../../sab/record.js';
 import { parseDouble, parseInt64 } from '../args.js';
 
 // ------------------------------------------------------------------ parse
@@ -37,10 +37,11 @@ export function parseSetOptionsOrReply(c: Ctx, from: number, forGetex: boolean):
     else if (!forGetex && c.is(i, 'GET')) flags |= kGET;
     else if (!forGetex && c.is(i, 'KEEPTTL') && unit === 0) flags |= kKEEPTTL;
     else if (forGetex && c.is(i, 'PERSIST') && unit === 0) flags |= kPERSIST;
-    else if (c.is(i, 'EX') && unit === 0 && !(flags & (kKEEPTTL | kPERSIST)) && next) { unit = 1; valueArg = ++i; }
-    else if (c.is(i, 'PX') && unit === 0 && !(flags & (kKEEPTTL | kPERSIST)) && next) { unit = 2; valueArg = ++i; }
-    else if (c.is(i, 'EXAT') && unit === 0 && !(flags & (kKEEPTTL | kPERSIST)) && next) { unit = 3; valueArg = ++i; }
-    else if (c.is(i, 'PXAT') && unit === 0 && !(flags & (kKEEPTTL | kPERSIST)) && next) { unit = 4; valueArg = ++i; }
+    // Repeating the same unit is allowed (the last value wins); mixing units is not.
+    else if (c.is(i, 'EX') && (unit === 0 || unit === 1) && !(flags & (kKEEPTTL | kPERSIST)) && next) { unit = 1; valueArg = ++i; }
+    else if (c.is(i, 'PX') && (unit === 0 || unit === 2) && !(flags & (kKEEPTTL | kPERSIST)) && next) { unit = 2; valueArg = ++i; }
+    else if (c.is(i, 'EXAT') && (unit === 0 || unit === 3) && !(flags & (kKEEPTTL | kPERSIST)) && next) { unit = 3; valueArg = ++i; }
+    else if (c.is(i, 'PXAT') && (unit === 0 || unit === 4) && !(flags & (kKEEPTTL | kPERSIST)) && next) { unit = 4; valueArg = ++i; }
     else {
       c.reply.error(E.syntax);
       return null;
@@ -257,7 +258,7 @@ function appendCommand(c: Ctx): void {
   if (old + add > c.engine.config.num('proto-max-bulk-len')) return c.reply.error(E.stringTooLong);
   const nrec = s.resizeString(c.db, rec, old + add, c.now);
   s.heap.u8.set(c.buf.subarray(c.offs[2], c.offs[2] + add), s.valOffset(nrec) + old);
-  s.refreshStringEncoding(nrec);
+  s.setEncoding(nrec, Enc.Raw); // Redis unshares the value: an appended string is always raw
   c.reply.int(old + add);
 }
 
