@@ -7,6 +7,8 @@ import { formatDouble, type Reply } from './reply.js';
 import { copyBytes } from '../sab/bytes.js';
 
 const kArenaSize = 256 * 1024;
+/** Bulk values above this size are not copied into the arena. */
+const kBigBulk = 64 * 1024;
 
 export class RespWriter implements Reply {
   resp: 2 | 3 = 2;
@@ -18,24 +20,45 @@ export class RespWriter implements Reply {
 
   /** Bytes written and not yet flushed. */
   size(): number {
-    return this.off - this.start;
+    let n = this.off - this.start;
+    for (const c of this.chunks) n += c.length;
+    return n;
   }
 
-  /** Take everything written since the last flush, or null if nothing. */
+  /** Finished pieces waiting for flush(): arena segments and big bulk values of their own. */
+  private chunks: Buffer[] = [];
+
+  /** Take everything written since the last flush as one Buffer, or null if nothing. */
   flush(): Buffer | null {
-    if (this.off === this.start) return null;
-    const out = this.buf.subarray(this.start, this.off);
+    const parts = this.flushParts();
+    if (parts === null) return null;
+    return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  }
+
+  /** Take everything written since the last flush, in order, without concatenating. */
+  flushParts(): Buffer[] | null {
+    this.cut();
+    if (this.chunks.length === 0) return null;
+    const out = this.chunks;
+    this.chunks = [];
+    return out;
+  }
+
+  /** Close the current arena segment into chunks. */
+  private cut(): void {
+    if (this.off === this.start) return;
+    this.chunks.push(this.buf.subarray(this.start, this.off));
     this.start = this.off;
     if (this.buf.length - this.off < 1024) {
       this.buf = Buffer.allocUnsafe(kArenaSize);
       this.start = this.off = 0;
     }
-    return out;
   }
 
   /** Drop unflushed bytes (used by RESET-like paths and on protocol errors). */
   discard(): void {
     this.off = this.start;
+    this.chunks = [];
   }
 
   private ensure(n: number): void {
@@ -46,6 +69,11 @@ export class RespWriter implements Reply {
     this.buf = nb;
     this.start = 0;
     this.off = pending;
+  }
+
+  private crlf2(): void {
+    this.ensure(2);
+    this.crlf();
   }
 
   private crlf(): void {
@@ -118,6 +146,14 @@ export class RespWriter implements Reply {
 
   bulk(src: Uint8Array, off: number, len: number): void {
     this.header(0x24, len);
+    if (len > kBigBulk) {
+      // A big value gets a buffer of its own (a copy: shared memory may change once the
+      // shard lock is released), so the arena never balloons to its size.
+      this.cut();
+      this.chunks.push(Buffer.from(src.subarray(off, off + len)));
+      this.crlf2();
+      return;
+    }
     this.ensure(len + 2);
     copyBytes(this.buf, this.off, src, off, len);
     this.off += len;

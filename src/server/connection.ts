@@ -103,11 +103,17 @@ export class Connection {
     }
     engine.errorReplies += this.writer.errors;
     this.writer.errors = 0;
-    const out = this.writer.flush();
-    if (out !== null) engine.netOut += out.length;
+    const out = this.writer.flushParts();
     engine.releaseLocks();
     if (out !== null && !this.closed) {
-      if (!this.socket.write(out)) this.socket.pause();
+      let ok = true;
+      if (out.length > 1) this.socket.cork();
+      for (const b of out) {
+        engine.netOut += b.length;
+        ok = this.socket.write(b);
+      }
+      if (out.length > 1) this.socket.uncork();
+      if (!ok) this.socket.pause();
     }
     if (client.closeAfterReply) {
       this.closed = true;
