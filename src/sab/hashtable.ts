@@ -15,6 +15,8 @@
  *   each insert moves kRehashStep slots of t0 (from rehashIdx up) into t1, and a moved slot
  *   becomes a tombstone so probe runs in t0 stay unbroken.
  * - used (live + tombstones) ≤ 3/4 of the slots, so every probe run ends at an empty slot.
+ *   During a rehash, used(t1) + live ≤ 3/4 of t1 (insert rebuilds otherwise), so moving the
+ *   rest of t0 into t1 can never fill it.
  * - An entry sits in the probe run that starts at its home slot (hash & mask), with no empty
  *   slot in between; SCAN relies on this to visit keys by home bucket with Redis's
  *   reverse-binary cursor, which survives resizes between calls.
@@ -133,22 +135,61 @@ export class KeyTable {
 
   /** Insert a record for a key known to be absent. */
   insert(h: number, rec: number): void {
-    const u32 = this.heap.u32, w = this.hdr * 2;
+    let u32 = this.heap.u32;
+    const w = this.hdr * 2;
     if (u32[w + kT1] !== 0) {
-      this.rehashStep(kRehashStep);
+      // t1 must keep room for everything still in t0 plus this insert: used(t1) + live ≤ 3/4.
+      // A shrink sizes t1 for the keys alive at the time; if many inserts follow before the
+      // move finishes, rebuild into a table sized for now instead of overfilling t1.
+      if ((u32[w + kU1] + u32[w + kCount] + 2) * 4 > (u32[w + kM1] + 1) * 3) this.rebuild();
+      else this.rehashStep(kRehashStep);
+      u32 = this.heap.u32;
     }
     let t = u32[w + kT1] !== 0 ? 1 : 0;
     let mask = u32[w + (t ? kM1 : kM0)];
-    let used = u32[w + (t ? kU1 : kU0)];
+    const used = u32[w + (t ? kU1 : kU0)];
     if ((used + 1) * 4 > (mask + 1) * 3) {
-      if (t === 1) this.rehashStep(Infinity);
+      if (t === 1) this.rebuild();
       this.startRehash();
+      u32 = this.heap.u32;
       t = 1;
       mask = u32[w + kM1];
     }
     const tp = u32[w + (t ? kT1 : kT0)];
     if (this.placeIn(tp, mask, h, rec)) u32[w + (t ? kU1 : kU0)]++;
     u32[w + kCount]++;
+  }
+
+  /**
+   * Move every key of t0 and t1 into one new table sized for the live count (a full pass:
+   * only taken when a running rehash's target would overfill, which needs a shrink followed
+   * by rapid growth).
+   */
+  private rebuild(): void {
+    const heap = this.heap, w = this.hdr * 2;
+    let cap = kMinCapacity;
+    const live = heap.u32[w + kCount];
+    while (cap * 3 < (live + 1) * 4 * 2) cap *= 2;
+    const nt = heap.calloc(cap * 8);
+    const u32 = heap.u32;
+    let used = 0;
+    for (const [tf, mf] of [[kT0, kM0], [kT1, kM1]]) {
+      const t = u32[w + tf];
+      if (t === 0) continue;
+      const n = u32[w + mf] + 1;
+      for (let i = 0; i < n; i++) {
+        const r = u32[t * 2 + i * 2 + 1];
+        if (r > kTombstone && this.placeIn(nt, cap - 1, u32[t * 2 + i * 2], r)) used++;
+      }
+      heap.free(t, n * 8);
+    }
+    u32[w + kT0] = nt;
+    u32[w + kM0] = cap - 1;
+    u32[w + kU0] = used;
+    u32[w + kT1] = 0;
+    u32[w + kM1] = 0;
+    u32[w + kU1] = 0;
+    u32[w + kRehashIdx] = 0;
   }
 
   /** Put (h, rec) in the first empty-or-tombstone slot of its run. True if it used an empty slot. */
