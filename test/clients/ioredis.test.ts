@@ -297,7 +297,8 @@ describe('ioredis@6 (default options) against Spindle', () => {
     expect(await redis.get('k')).toBe('v');
   });
 
-  it('WRONGTYPE reaches ioredis with Redis\'s exact text', async () => {
+  // Needs a key of a non-string type: runs against Spindle once lists land (issue 4).
+  it.skipIf(!againstRedis)('WRONGTYPE reaches ioredis with Redis\'s exact text', async () => {
     // needs a key of another type than string
     expect(await redis.call('RPUSH', 'list', 'a')).toBe(1);
     const e = await rejection(redis.get('list'));

@@ -322,7 +322,8 @@ describe('node-redis (redis@6, default options) against Spindle', () => {
     expect(await client.get('k')).toBe('v');
   });
 
-  it('WRONGTYPE reaches node-redis with Redis\'s exact text', async () => {
+  // Needs a key of a non-string type: runs against Spindle once lists land (issue 4).
+  it.skipIf(!againstRedis)('WRONGTYPE reaches node-redis with Redis\'s exact text', async () => {
     // needs a key of another type than string
     expect(await client.sendCommand(['RPUSH', 'list', 'a'])).toBe(1);
     const e = await rejection(client.get('list'));
