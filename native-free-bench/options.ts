@@ -71,7 +71,7 @@ export function defaults(): Options {
 
 /** What --quick changes; explicit flags still win. Keeps the run under 20 s. */
 const kQuick: Partial<Options> = {
-  duration: 1, warmup: 0.3, reps: 1, tests: ['set', 'get'], microTime: 40, embeddedTime: 0.3,
+  duration: 1, warmup: 0.2, reps: 1, tests: ['set', 'get'], microTime: 40, embeddedTime: 0.3,
 };
 
 function int(name: string, v: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
