@@ -60,7 +60,7 @@ export class RequestParser {
   feed(chunk: Buffer): void {
     if (this.pos === this.end && this.want < 0) {
       this.buf = chunk;
-      this.pos = 0;
+      this.pos = this.cmdStart = 0;
       this.end = chunk.length;
       this.owned = false;
       this.scan = 0;
@@ -72,7 +72,9 @@ export class RequestParser {
       this.end = need;
       return;
     }
-    // Compact: keep from the start of the current command, grow geometrically.
+    // Compact: keep from the start of the command in progress (or of the unparsed bytes when
+    // none is in progress), grow geometrically.
+    if (this.want < 0) this.cmdStart = this.pos;
     const keep = this.end - this.cmdStart;
     let cap = Math.max(4096, (keep + chunk.length) * 2);
     if (this.bulkLen >= 0) cap = Math.max(cap, this.pos - this.cmdStart + this.bulkLen + 2 + chunk.length);
@@ -120,6 +122,24 @@ export class RequestParser {
       while (this.argi < this.want) {
         if (this.bulkLen < 0) {
           if (this.pos >= this.end) return kNeedMore;
+          // Fast path: "$<digits>\r" fully buffered and within limits.
+          const b = this.buf, p0 = this.pos;
+          if (b[p0] === 0x24) {
+            const lim = Math.min(this.end - 1, p0 + 11);
+            let i = p0 + 1, v = 0;
+            for (; i < lim; i++) {
+              const d = b[i] - 48;
+              if (d < 0 || d > 9) break;
+              v = v * 10 + d;
+            }
+            if (i > p0 + 1 && i < lim && b[i] === 0x0d && (b[p0 + 1] !== 0x30 || i === p0 + 2) &&
+                v <= this.maxBulkLen && (v <= 16384 || !this.authRequired)) {
+              this.bulkLen = v;
+              this.pos = i + 2;
+            }
+          }
+        }
+        if (this.bulkLen < 0) {
           const nl = this.findCRLF(this.pos);
           if (nl < 0) {
             if (this.end - this.pos > kInlineMax) throw new ProtocolError('too big bulk count string');
@@ -179,11 +199,13 @@ export class RequestParser {
     return i; // Redis only looks for '\r' and assumes '\n' follows
   }
 
+  /** Redis's string2ll: optional '-', then "0" alone or digits without a leading zero. */
   private parseInt(from: number, to: number): number | null {
     const b = this.buf;
     let i = from, neg = false;
     if (i < to && b[i] === 0x2d) { neg = true; i++; }
     if (i >= to || to - i > 18) return null;
+    if (b[i] === 0x30 && (to - from !== 1)) return null;
     let v = 0;
     for (; i < to; i++) {
       const d = b[i] - 48;
@@ -292,7 +314,8 @@ export function splitArgs(b: Uint8Array, from: number, to: number): Buffer[] | n
       } else {
         if (p >= to) break;
         const c = b[p];
-        if (isSpace(c)) break;
+        // sdssplitargs ends a word only at ' ', '\n', '\r', '\t' or NUL (not \v or \f).
+        if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0) break;
         if (c === 0x22) inq = true;
         else if (c === 0x27) insq = true;
         else cur.push(c);

@@ -41,6 +41,8 @@ export function createGlobal(): GlobalHandle {
   return { control };
 }
 
+const kClockEvery = 64;
+
 export interface StoreHandle {
   shards: ShardHandle[];
   global: GlobalHandle;
@@ -109,7 +111,14 @@ export class Engine {
     }
     const mask = this.routeKeys(c, cmd);
     if (mask !== 0 && !this.acquire(mask, blocking)) return false;
-    c.now = Date.now();
+    // Date.now() costs ~40 ns, a tenth of a simple command: read it once per turn and every
+    // kClockEvery commands within a long pipeline (Redis also works from a cached clock).
+    if (this.clockUses === 0 || this.clockUses >= kClockEvery) {
+      this.clock = Date.now();
+      this.clockUses = 0;
+    }
+    this.clockUses++;
+    c.now = this.clock;
     cmd.calls++;
     this.processed++;
     client.lastCommand = cmd.name;
@@ -204,8 +213,12 @@ export class Engine {
     return Math.round(this.opsSamples.reduce((a, b) => a + b, 0) / this.opsSamples.length);
   }
 
+  private clock = 0;
+  private clockUses = 0;
+
   /** Release every shard lock this thread holds. Call at the end of each turn. */
   releaseLocks(): void {
+    this.clockUses = 0;
     if (this.processed !== 0 || this.netIn !== 0) this.flushCounters();
     let h = this.held;
     if (h === 0) return;
