@@ -312,6 +312,34 @@ describe('KeyTable: incremental rehash', () => {
     expect(f.t.capacity()).toBe(f.field(F.m0) + 1);
   });
 
+  // "never a stop-the-world rehash": a growth that starts with a few tombstones in t0 sizes t1
+  // at 2x (live + 1 ≤ 3/8 of it) instead of 4x; the insert-time overfill guard then counts
+  // t1's keys twice (used(t1) + count) and replaces the last quarter of the incremental move
+  // with a full rebuild() of every key under the lock.
+  it('a growth rehash that starts with a tombstone in t0 still completes incrementally', () => {
+    const f = new Fixture();
+    let i = 0;
+    while (!(f.t.capacity() === 4096 && !f.t.isRehashing() && f.field(F.u0) === 3071)) {
+      f.insert(enc(`g${i++}`));
+      if (f.t.isRehashing()) while (f.t.rehashStep(1 << 30));
+      if (i > 10_000) throw new Error('never reached 3071 keys in 4096 slots');
+    }
+    f.insert(enc('victim'));
+    f.del(enc('victim')); // one tombstone: used 3072 (= 3/4), live 3071
+    expect(f.field(F.u0)).toBe(3072);
+    f.insert(enc(`g${i++}`));
+    expect(f.t.isRehashing()).toBe(true);
+    let inserts = 0, lastIdx = 0;
+    while (f.t.isRehashing()) {
+      lastIdx = f.field(F.rehashIdx);
+      f.insert(enc(`g${i++}`));
+      inserts++;
+      if (inserts > 1000) throw new Error('rehash does not progress');
+    }
+    f.check();
+    expect(lastIdx + 8, `the rehash ended after ${inserts} inserts with t0 moved only up to slot ${lastIdx} of 4096`).toBeGreaterThanOrEqual(4096);
+  });
+
   it('rehashStep(n) moves n slots at a time and returns false once done', () => {
     const f = new Fixture();
     for (let i = 0; i < 3073; i++) {
