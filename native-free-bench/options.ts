@@ -59,7 +59,7 @@ export function defaultCpus(n = availableParallelism()): string | null {
 export function defaults(): Options {
   return {
     clients: 50, pipeline: 16, threads: Math.min(2, availableParallelism()),
-    duration: 2, requests: null, warmup: 0.4, reps: 3,
+    duration: 1.5, requests: null, warmup: 0.4, reps: 3,
     keyspace: 100_000, dataSize: 3, ratio: [1, 10],
     tests: ['set', 'get', 'incr', 'mset'], keyPattern: 'random',
     builtin: ['spindle', 'redis'], external: [], redisAt: null, shards: 2,
@@ -202,7 +202,7 @@ Load (like redis-benchmark / memtier_benchmark):
   -c, --clients N        connections in all (default 50)
   -P, --pipeline N       commands per pipeline batch (default 16)
       --threads N        load worker threads, a piscina pool (default min(2, cores))
-      --duration S       measured seconds per run (default 2)
+      --duration S       measured seconds per run (default 1.5)
   -n, --requests N       total requests per run instead of --duration
       --warmup S         warm-up seconds before each measured run (default 0.4)
       --reps N           runs per target and test; targets alternate, median kept (default 3)

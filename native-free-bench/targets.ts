@@ -99,7 +99,8 @@ export async function startProcess(name: string, cmd: string, args: string[], po
       await gone;
     }
   };
-  const started = [...(pinned ? ['taskset', '-c', cpus] : []), cmd, ...args].join(' ');
+  const quote = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  const started = [...(pinned ? ['taskset', '-c', cpus] : []), cmd, ...args].map(quote).join(' ');
   return { name, host: '127.0.0.1', port, version: '', started, stop };
 }
 

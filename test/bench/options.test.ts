@@ -5,7 +5,7 @@ describe('option parsing', () => {
   it('has memtier/redis-benchmark-like defaults', () => {
     const o = parseOptions([]);
     expect(o).toMatchObject({
-      clients: 50, pipeline: 16, duration: 2, requests: null, keyspace: 100_000, dataSize: 3,
+      clients: 50, pipeline: 16, duration: 1.5, requests: null, keyspace: 100_000, dataSize: 3,
       tests: ['set', 'get', 'incr', 'mset'], keyPattern: 'random', builtin: ['spindle', 'redis'],
       reps: 3, ceiling: true, quick: false, compare: null,
     });
