@@ -28,18 +28,67 @@ export interface Reply {
   verbatim(format: string, text: string): void;
 }
 
-/** Redis 7.0 formats doubles with printf's "%.17g"; infinities are "inf" and "-inf". */
+/**
+ * Redis 7.0 formats doubles with printf's "%.17g"; infinities are "inf" and "-inf".
+ * Integers up to 2^53 print exactly as JS prints them; everything else takes the exact
+ * decimal expansion of the binary value, rounded half-to-even like glibc (JS's toFixed and
+ * toExponential round exact ties up).
+ */
 export function formatDouble(d: number): string {
   if (d === Infinity) return 'inf';
   if (d === -Infinity) return '-inf';
   if (Number.isNaN(d)) return 'nan';
   if (d === 0) return Object.is(d, -0) ? '-0' : '0';
-  const [m, e] = d.toExponential(16).split('e');
-  const x = Number(e);
+  if (Number.isInteger(d) && Math.abs(d) <= 2 ** 53) return String(d);
+  const [digits, x] = sigDigits17(Math.abs(d));
+  const sign = d < 0 ? '-' : '';
   const trim = (t: string) => (t.includes('.') ? t.replace(/0+$/, '').replace(/\.$/, '') : t);
   if (x < -4 || x >= 17) {
     const ax = Math.abs(x);
-    return `${trim(m)}e${x < 0 ? '-' : '+'}${ax < 10 ? '0' : ''}${ax}`;
+    return `${sign}${trim(`${digits[0]}.${digits.slice(1)}`)}e${x < 0 ? '-' : '+'}${ax < 10 ? '0' : ''}${ax}`;
   }
-  return trim(d.toFixed(16 - x));
+  if (x >= 0) return sign + trim(`${digits.slice(0, x + 1)}.${digits.slice(x + 1)}`);
+  return sign + trim(`0.${'0'.repeat(-x - 1)}${digits}`);
+}
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+/** The 17 significant decimal digits of v > 0 (round half to even) and its decimal exponent. */
+function sigDigits17(v: number): [string, number] {
+  f64[0] = v;
+  const hi = u32[1], lo = u32[0];
+  const bexp = (hi >>> 20) & 0x7ff;
+  let mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  let e2: number;
+  if (bexp === 0) e2 = -1074;
+  else {
+    mant |= 1n << 52n;
+    e2 = bexp - 1075;
+  }
+  // v = mant * 2^e2 = num / den exactly.
+  let num = e2 >= 0 ? mant << BigInt(e2) : mant;
+  let den = e2 >= 0 ? 1n : 1n << BigInt(-e2);
+  let x = Math.floor(Math.log10(v));
+  const scale = 16 - x;
+  if (scale >= 0) num *= 10n ** BigInt(scale);
+  else den *= 10n ** BigInt(-scale);
+  let q = num / den;
+  // log10 can be off by one near powers of ten: renormalise to 17 digits.
+  if (q >= 10n ** 17n) {
+    den *= 10n;
+    x += 1;
+    q = num / den;
+  } else if (q < 10n ** 16n) {
+    num *= 10n;
+    x -= 1;
+    q = num / den;
+  }
+  const r2 = (num - q * den) * 2n;
+  if (r2 > den || (r2 === den && (q & 1n) === 1n)) q += 1n;
+  if (q === 10n ** 17n) {
+    q = 10n ** 16n;
+    x += 1;
+  }
+  return [q.toString(), x];
 }

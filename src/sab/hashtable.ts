@@ -7,6 +7,7 @@
  *   │ count │ t0 ptr │ t0 mask│ t0 used│ t1 ptr │ t1 mask│ t1 used│ rehashIdx│ volatile │ cursor │
  *   │ w+0   │ w+1    │ w+2    │ w+3    │ w+4    │ w+5    │ w+6    │ w+7      │ w+8      │ w+9    │
  *   └───────┴────────┴────────┴────────┴────────┴────────┴────────┴──────────┴──────────┴────────┘
+ *   w+10: live keys in t1 during a rehash; w+11 spare.
  *   Slot array (heap block of (mask+1) * 8 bytes): slot i = [hash u32][record ptr u32]
  *     record ptr 0 = empty, 1 = tombstone (unit 1 is inside the heap header, never a record).
  *
@@ -15,8 +16,8 @@
  *   each insert moves kRehashStep slots of t0 (from rehashIdx up) into t1, and a moved slot
  *   becomes a tombstone so probe runs in t0 stay unbroken.
  * - used (live + tombstones) ≤ 3/4 of the slots, so every probe run ends at an empty slot.
- *   During a rehash, used(t1) + live ≤ 3/4 of t1 (insert rebuilds otherwise), so moving the
- *   rest of t0 into t1 can never fill it.
+ *   During a rehash, used(t1) + (live keys still in t0) ≤ 3/4 of t1 (insert rebuilds
+ *   otherwise), so moving the rest of t0 into t1 can never fill it.
  * - An entry sits in the probe run that starts at its home slot (hash & mask), with no empty
  *   slot in between; SCAN relies on this to visit keys by home bucket with Redis's
  *   reverse-binary cursor, which survives resizes between calls.
@@ -31,6 +32,8 @@ import { kRecordHeader } from './record.js';
 const kCount = 0, kT0 = 1, kM0 = 2, kU0 = 3, kT1 = 4, kM1 = 5, kU1 = 6, kRehashIdx = 7;
 export const kVolatileField = 8;
 export const kCursorField = 9;
+/** Live keys in t1 while a rehash runs (so the keys still in t0 = count - live1). */
+const kLive1 = 10;
 const kHeaderBytes = 48;
 const kRehashStep = 8;
 const kTombstone = 1;
@@ -47,6 +50,7 @@ function rev32(v: number): number {
 export class KeyTable {
   /** Where the last successful find() found the key: table word index of its slot. */
   private foundWord = -1;
+  private foundInT1 = false;
 
   /**
    * A table is reached through a heap root slot, not a fixed header pointer, so that SWAPDB
@@ -92,11 +96,17 @@ export class KeyTable {
   find(b: Uint8Array, off: number, len: number, h: number): number {
     const u32 = this.heap.u32, w = this.hdr * 2;
     let r = this.findIn(u32[w + kT0], u32[w + kM0], b, off, len, h);
-    if (r !== 0) return r;
+    if (r !== 0) {
+      this.foundInT1 = false;
+      return r;
+    }
     const t1 = u32[w + kT1];
     if (t1 !== 0) {
       r = this.findIn(t1, u32[w + kM1], b, off, len, h);
-      if (r !== 0) return r;
+      if (r !== 0) {
+        this.foundInT1 = true;
+        return r;
+      }
     }
     this.foundWord = -1;
     return 0;
@@ -130,6 +140,7 @@ export class KeyTable {
     const u32 = this.heap.u32, w = this.hdr * 2;
     u32[this.foundWord + 1] = kTombstone;
     u32[w + kCount]--;
+    if (this.foundInT1) u32[w + kLive1]--;
     this.foundWord = -1;
   }
 
@@ -141,7 +152,8 @@ export class KeyTable {
       // t1 must keep room for everything still in t0 plus this insert: used(t1) + live ≤ 3/4.
       // A shrink sizes t1 for the keys alive at the time; if many inserts follow before the
       // move finishes, rebuild into a table sized for now instead of overfilling t1.
-      if ((u32[w + kU1] + u32[w + kCount] + 2) * 4 > (u32[w + kM1] + 1) * 3) this.rebuild();
+      const leftInT0 = u32[w + kCount] - u32[w + kLive1];
+      if ((u32[w + kU1] + leftInT0 + 1) * 4 > (u32[w + kM1] + 1) * 3) this.rebuild();
       else this.rehashStep(kRehashStep);
       u32 = this.heap.u32;
     }
@@ -158,6 +170,7 @@ export class KeyTable {
     const tp = u32[w + (t ? kT1 : kT0)];
     if (this.placeIn(tp, mask, h, rec)) u32[w + (t ? kU1 : kU0)]++;
     u32[w + kCount]++;
+    if (t === 1) u32[w + kLive1]++;
   }
 
   /**
@@ -190,6 +203,7 @@ export class KeyTable {
     u32[w + kM1] = 0;
     u32[w + kU1] = 0;
     u32[w + kRehashIdx] = 0;
+    u32[w + kLive1] = 0;
   }
 
   /** Put (h, rec) in the first empty-or-tombstone slot of its run. True if it used an empty slot. */
@@ -212,11 +226,12 @@ export class KeyTable {
     const heap = this.heap, u32 = heap.u32, w = this.hdr * 2;
     const live = u32[w + kCount];
     let cap = kMinCapacity;
-    while (cap * 3 < (live + 1) * 4 * 2) cap *= 2; // new table at most 3/8 full
+    while (cap * 3 < live * 8) cap *= 2; // new table at most 3/8 full: a growth doubles
     u32[w + kT1] = heap.calloc(cap * 8);
     u32[w + kM1] = cap - 1;
     u32[w + kU1] = 0;
     u32[w + kRehashIdx] = 0;
+    u32[w + kLive1] = 0;
   }
 
   /** Move up to n slots of t0 into t1. Returns true while a rehash is still running. */
@@ -227,16 +242,18 @@ export class KeyTable {
     const t0 = u32[w + kT0], m0 = u32[w + kM0], m1 = u32[w + kM1];
     let idx = u32[w + kRehashIdx];
     const end = Math.min(m0 + 1, idx + n);
-    let added = 0;
+    let added = 0, moved = 0;
     for (; idx < end; idx++) {
       const sw = t0 * 2 + idx * 2;
       const r = u32[sw + 1];
       if (r > kTombstone) {
         if (this.placeIn(t1, m1, u32[sw], r)) added++;
+        moved++;
         u32[sw + 1] = kTombstone;
       }
     }
     u32[w + kU1] += added;
+    u32[w + kLive1] += moved;
     if (idx > m0) {
       heap.free(t0, (m0 + 1) * 8);
       u32[w + kT0] = t1;
@@ -246,6 +263,7 @@ export class KeyTable {
       u32[w + kM1] = 0;
       u32[w + kU1] = 0;
       u32[w + kRehashIdx] = 0;
+      u32[w + kLive1] = 0;
       return false;
     }
     u32[w + kRehashIdx] = idx;
@@ -322,20 +340,20 @@ export class KeyTable {
 
   /**
    * Visit up to `maxSlots` slots of t0 from the expiry cursor; calls visit(rec) for live ones.
-   * Inside visit(), deleteFound() removes the visited key.
+   * Inside visit(), deleteFound() removes the visited key. When visit() returns false the
+   * sweep stops there, and the next sweep starts with the slot after that key.
    */
-  sweep(maxSlots: number, visit: (rec: number) => void): void {
+  sweep(maxSlots: number, visit: (rec: number) => boolean | void): void {
     const u32 = this.heap.u32, w = this.hdr * 2;
     const t = u32[w + kT0], mask = u32[w + kM0];
     let c = u32[w + kCursorField] & mask;
     for (let k = 0; k < maxSlots; k++) {
-      const r = u32[t * 2 + c * 2 + 1];
+      const slot = c;
+      const r = u32[t * 2 + slot * 2 + 1];
       c = (c + 1) & mask;
       if (r > kTombstone) {
-        u32[w + kCursorField] = c;
-        this.foundWord = t * 2 + ((c - 1) & mask) * 2; // so visit() may call deleteFound()
-        visit(r);
-        if (u32[w + kT0] !== t) return; // a visit may not resize, but stay safe
+        this.foundWord = t * 2 + slot * 2; // so visit() may call deleteFound()
+        if (visit(r) === false) break;
       }
     }
     u32[w + kCursorField] = c;

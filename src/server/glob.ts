@@ -1,52 +1,71 @@
 /**
- * Glob-style matching exactly as Redis's stringmatchlen: '*', '?', '[...]' with ranges and '^'
- * negation, and '\' escapes. Works on binary strings (one char per byte).
+ * Glob-style matching with exactly the semantics of Redis 7.0's stringmatchlen: '*', '?',
+ * '[...]' with ranges (reversed ranges allowed) and '^' negation, '\' escapes, and its quirks
+ * (an unterminated '[' matches like a set that ends at the pattern's end; "*" does not match
+ * the empty string). Like Redis it stops retrying longer '*' matches once the rest of the
+ * pattern has failed from every later position, so patterns such as "a*a*a*a*b" stay linear.
+ * Works on binary strings (one char per byte).
  */
 export function globMatch(pattern: string, str: string, nocase: boolean): boolean {
-  return matchAt(pattern, 0, str, 0, nocase, 0);
+  const skip = { longer: false };
+  return matchImpl(pattern, 0, str, 0, nocase, skip, 0);
 }
 
-function lower(c: string, nocase: boolean): string {
-  return nocase ? c.toLowerCase() : c;
+function eqChar(a: number, b: number, nocase: boolean): boolean {
+  if (a === b) return true;
+  if (!nocase) return false;
+  return lowerCode(a) === lowerCode(b);
 }
 
-function matchAt(p: string, pi: number, s: string, si: number, nocase: boolean, depth: number): boolean {
-  if (depth > 1000) return false;
-  while (pi < p.length && si <= s.length) {
-    const c = p[pi];
-    if (c === '*') {
-      while (pi + 1 < p.length && p[pi + 1] === '*') pi++;
-      if (pi + 1 === p.length) return true;
-      for (let k = si; k <= s.length; k++) if (matchAt(p, pi + 1, s, k, nocase, depth + 1)) return true;
+function lowerCode(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+function matchImpl(p: string, pi: number, s: string, si: number, nocase: boolean, skip: { longer: boolean }, nesting: number): boolean {
+  if (nesting > 1000) return false;
+  const pl = p.length, sl = s.length;
+  // NUL past the end, as the C code reads its terminated pattern.
+  const pc = (i: number) => (i < pl ? p.charCodeAt(i) : 0);
+  while (pi < pl && si < sl) {
+    const c = pc(pi);
+    if (c === 0x2a /* * */) {
+      while (pi + 1 < pl && pc(pi + 1) === 0x2a) pi++;
+      if (pi + 1 === pl) return true;
+      while (si < sl) {
+        if (matchImpl(p, pi + 1, s, si, nocase, skip, nesting + 1)) return true;
+        if (skip.longer) return false;
+        si++;
+      }
+      skip.longer = true;
       return false;
-    }
-    if (si >= s.length) return false;
-    if (c === '?') {
+    } else if (c === 0x3f /* ? */) {
       si++;
-    } else if (c === '[') {
+    } else if (c === 0x5b /* [ */) {
       pi++;
-      const not = p[pi] === '^';
+      const not = pc(pi) === 0x5e; /* ^ */
       if (not) pi++;
       let match = false;
+      const sc = s.charCodeAt(si);
       for (;;) {
-        if (pi >= p.length) { pi--; break; }
-        if (p[pi] === '\\' && pi + 1 < p.length) {
+        if (pc(pi) === 0x5c && pl - pi >= 2) {
           pi++;
-          if (p[pi] === s[si]) match = true;
-        } else if (p[pi] === ']') {
+          if (pc(pi) === sc) match = true;
+        } else if (pc(pi) === 0x5d /* ] */) {
           break;
-        } else if (pi + 2 < p.length && p[pi + 1] === '-') {
-          let start = p.charCodeAt(pi), end = p.charCodeAt(pi + 2);
-          let ch = s.charCodeAt(si);
+        } else if (pi >= pl) {
+          pi--;
+          break;
+        } else if (pl - pi >= 3 && pc(pi + 1) === 0x2d /* - */) {
+          let start = pc(pi), end = pc(pi + 2), ch = sc;
           if (start > end) [start, end] = [end, start];
           if (nocase) {
-            start = lower(String.fromCharCode(start), true).charCodeAt(0);
-            end = lower(String.fromCharCode(end), true).charCodeAt(0);
-            ch = lower(String.fromCharCode(ch), true).charCodeAt(0);
+            start = lowerCode(start);
+            end = lowerCode(end);
+            ch = lowerCode(ch);
           }
           pi += 2;
           if (ch >= start && ch <= end) match = true;
-        } else if (lower(p[pi], nocase) === lower(s[si], nocase)) {
+        } else if (eqChar(pc(pi), sc, nocase)) {
           match = true;
         }
         pi++;
@@ -55,16 +74,19 @@ function matchAt(p: string, pi: number, s: string, si: number, nocase: boolean, 
       if (!match) return false;
       si++;
     } else {
-      let pc = c;
-      if (c === '\\' && pi + 1 < p.length) { pi++; pc = p[pi]; }
-      if (lower(pc, nocase) !== lower(s[si], nocase)) return false;
+      let lit = c;
+      if (c === 0x5c /* \ */ && pl - pi >= 2) {
+        pi++;
+        lit = pc(pi);
+      }
+      if (!eqChar(lit, s.charCodeAt(si), nocase)) return false;
       si++;
     }
     pi++;
-    if (si >= s.length) {
-      while (pi < p.length && p[pi] === '*') pi++;
+    if (si === sl) {
+      while (pc(pi) === 0x2a) pi++;
       break;
     }
   }
-  return pi >= p.length && si >= s.length;
+  return pi >= pl && si === sl;
 }

@@ -18,9 +18,8 @@ export function expireRound(shard: Shard, db: number, now: number): [number, num
   const t = shard.tables[db];
   let sampled = 0, expired = 0, ttlSum = 0, ttlSamples = 0;
   t.sweep(kSlotsPerLoop, (rec) => {
-    if (sampled >= kKeysPerLoop) return;
     const at = shard.expireAt(rec);
-    if (at === 0) return;
+    if (at === 0) return true;
     sampled++;
     if (at <= now) {
       shard.deleteFound(db, rec);
@@ -29,6 +28,7 @@ export function expireRound(shard: Shard, db: number, now: number): [number, num
       ttlSum += at - now;
       ttlSamples++;
     }
+    return sampled < kKeysPerLoop;
   });
   shard.stats[Stat.Expired] += expired;
   if (ttlSamples > 0) {
