@@ -55,8 +55,8 @@ export function loadTable(r: Results): string {
 export function microTable(r: Results): string {
   if (!r.micro.length) return '';
   return ['### Micro-benchmarks (tinybench)',
-    table(['area', 'case', 'ops/s', 'mean ns', 'p99 ns', '±%'], r.micro.map((m) => [m.area, m.name, fmtInt(m.opsPerSec),
-      fmtInt(m.meanNs), fmtInt(m.p99Ns), m.rme.toFixed(1)])), ''].join('\n');
+    table(['area', 'case', 'ops/s (median)', 'p50 ns', 'mean ns', 'p99 ns', 'mean ±%'], r.micro.map((m) => [m.area,
+      m.name, fmtInt(m.opsPerSec), fmtInt(m.p50Ns), fmtInt(m.meanNs), fmtInt(m.p99Ns), m.rme.toFixed(1)])), ''].join('\n');
 }
 
 export function embeddedTable(r: Results): string {

@@ -30,7 +30,9 @@ export interface SummaryRow {
 export interface MicroRecord {
   area: string;
   name: string;
+  /** Median rate over tinybench's samples. */
   opsPerSec: number;
+  p50Ns: number;
   meanNs: number;
   p99Ns: number;
   rme: number;

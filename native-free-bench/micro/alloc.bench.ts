@@ -1,5 +1,6 @@
 /** Size-class allocator on a SharedArrayBuffer heap (dist/sab/alloc.js). */
 import type { Bench } from 'tinybench';
+import { addOps } from '../micro.js';
 import { loadDist } from './dist.js';
 
 interface Heap { alloc(n: number): number; free(p: number, n: number): void }
@@ -11,13 +12,13 @@ export default async function setup(bench: Bench): Promise<string | void> {
   const heap = new m.Heap(m.Heap.create(64 << 20, 256 << 20));
   const sizes = [24, 48, 64, 100, 200, 500, 1000, 4000];
   const ptrs = new Int32Array(sizes.length * 16);
-  bench.add('alloc + free 128 blocks of 24 B .. 4 KB', () => {
+  addOps(bench, 'alloc + free, 128 blocks of 24 B .. 4 KB (per block)', 128, () => {
     let k = 0;
     for (let r = 0; r < 16; r++) for (const s of sizes) ptrs[k++] = heap.alloc(s);
     k = 0;
     for (let r = 0; r < 16; r++) for (const s of sizes) heap.free(ptrs[k++]!, s);
   });
-  bench.add('alloc + free one 40 B block', () => {
-    heap.free(heap.alloc(40), 40);
+  addOps(bench, 'alloc + free one 40 B block', 100, () => {
+    for (let i = 0; i < 100; i++) heap.free(heap.alloc(40), 40);
   });
 }

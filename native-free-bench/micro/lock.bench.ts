@@ -1,5 +1,6 @@
 /** Futex lock on a SharedArrayBuffer word, uncontended (dist/sab/lock.js). */
 import type { Bench } from 'tinybench';
+import { addOps } from '../micro.js';
 import { loadDist } from './dist.js';
 
 interface Lock { tryLock(): boolean; lock(): void; unlock(): void }
@@ -11,12 +12,16 @@ export default async function setup(bench: Bench): Promise<string | void> {
   const i32 = new Int32Array(new SharedArrayBuffer(64));
   m.FutexLock.initialize(i32, 0);
   const l = new m.FutexLock(i32, 0);
-  bench.add('tryLock + unlock, uncontended', () => {
-    if (!l.tryLock()) throw new Error('lock taken');
-    l.unlock();
+  addOps(bench, 'tryLock + unlock, uncontended', 1000, () => {
+    for (let i = 0; i < 1000; i++) {
+      if (!l.tryLock()) throw new Error('lock taken');
+      l.unlock();
+    }
   });
-  bench.add('lock + unlock, uncontended', () => {
-    l.lock();
-    l.unlock();
+  addOps(bench, 'lock + unlock, uncontended', 1000, () => {
+    for (let i = 0; i < 1000; i++) {
+      l.lock();
+      l.unlock();
+    }
   });
 }

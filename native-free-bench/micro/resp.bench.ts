@@ -1,6 +1,7 @@
 /** RESP parse (RequestParser over a pipelined batch) and encode (RespWriter) from dist/protocol. */
 import type { Bench } from 'tinybench';
 import { encodeTemplate } from '../commands.js';
+import { addOps } from '../micro.js';
 import { loadDist } from './dist.js';
 
 interface Parser { feed(b: Buffer): void; next(): number; argc: number }
@@ -16,7 +17,7 @@ export default async function setup(bench: Bench): Promise<string | void> {
   const set = encodeTemplate({ reply: 0x2b, args: ['SET', 'key:000000012345', 'x'.repeat(32)] }, 0).bytes;
   const batch = Buffer.concat(Array.from({ length: 16 }, () => set));
   const parser = new p.RequestParser();
-  bench.add('parse 16 pipelined SET (32 B values)', () => {
+  addOps(bench, 'parse pipelined SET, 32 B values (per command)', 16, () => {
     parser.feed(batch);
     let n = 0;
     while (parser.next() === p.kReady) n++;
@@ -24,7 +25,7 @@ export default async function setup(bench: Bench): Promise<string | void> {
   });
   const writer = new w.RespWriter();
   const value = Buffer.alloc(32, 'x');
-  bench.add('encode 16 replies (+OK, :n, $32) and flush', () => {
+  addOps(bench, 'encode +OK, :n, $32 replies and flush (per reply)', 16, () => {
     for (let i = 0; i < 5; i++) {
       writer.ok();
       writer.int(i * 1000);

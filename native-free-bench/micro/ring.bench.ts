@@ -1,5 +1,6 @@
 /** SPSC ring round trip (push then pop/drain on one thread) from dist/sab/ring.js. */
 import type { Bench } from 'tinybench';
+import { addOps } from '../micro.js';
 import { loadDist } from './dist.js';
 
 interface Ring {
@@ -17,12 +18,12 @@ export default async function setup(bench: Bench): Promise<string | void> {
   m.Ring.initialize(sab, 0, cap);
   const ring = new m.Ring(sab, 0);
   const msg = new Uint8Array(64).fill(7);
-  bench.add('push + pop one 64 B record', () => {
-    if (!ring.tryPush(msg) || !ring.pop()) throw new Error('ring round trip failed');
+  addOps(bench, 'push + pop one 64 B record', 100, () => {
+    for (let i = 0; i < 100; i++) if (!ring.tryPush(msg) || !ring.pop()) throw new Error('ring round trip failed');
   });
   let seen = 0;
   const sink = (_b: Uint8Array, _o: number, len: number): void => { seen += len; };
-  bench.add('push 32 × 64 B, drain in place', () => {
+  addOps(bench, 'push 32 × 64 B, drain in place (per record)', 32, () => {
     for (let i = 0; i < 32; i++) if (!ring.tryPush(msg)) throw new Error('ring full');
     if (ring.drain(sink) !== 32) throw new Error('drain lost records');
   });
