@@ -25,9 +25,11 @@ export function loadTable(r: Results): string {
   const tests = [...new Set(r.summary.map((s) => s.test))];
   for (const test of tests) {
     for (const s of r.summary.filter((x) => x.test === test)) {
-      const mark = s.errors > 0 ? ' ⚠' : s.clientBound ? ' †' : '';
-      rows.push([test, s.target + mark, fmtInt(s.opsPerSec), fmtMs(s.latency.p50), fmtMs(s.latency.p90),
-        fmtMs(s.latency.p99), fmtMs(s.latency.p999), fmtMs(s.latency.max), fmtInt(s.errors),
+      const failed = s.errors > 0 || s.opsPerSec === 0;
+      const mark = failed ? ' ⚠' : s.clientBound ? ' †' : '';
+      const lat = s.opsPerSec > 0 ? [s.latency.p50, s.latency.p90, s.latency.p99, s.latency.p999, s.latency.max].map(fmtMs)
+        : ['–', '–', '–', '–', '–'];
+      rows.push([test, s.target + mark, fmtInt(s.opsPerSec), ...lat, fmtInt(s.errors),
         s.vsRedis === null ? '' : `${s.vsRedis.toFixed(2)}×`, pct(s.clientBusy)]);
     }
     const c = r.ceiling[test];
@@ -40,7 +42,9 @@ export function loadTable(r: Results): string {
     table(['test', 'target', 'ops/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'errors', 'vs redis', 'client busy'], rows)];
   const notes: string[] = [];
   for (const s of r.summary) {
-    if (s.errors > 0) notes.push(`⚠ ${s.test} on ${s.target}: ${fmtInt(s.errors)} errors, first: ${s.firstError ?? 'unknown'}`);
+    if (s.errors > 0 || s.opsPerSec === 0) {
+      notes.push(`⚠ ${s.test} on ${s.target}: ${fmtInt(s.opsPerSec)} ops/s, ${fmtInt(s.errors)} errors, first: ${s.firstError ?? 'none'}`);
+    }
     if (s.clientBound) {
       notes.push(`† ${s.test} on ${s.target}: the generator's ceiling (${fmtInt(s.ceiling ?? 0)} ops/s on the reply-only server) ` +
         `is under ${kCeilingFactor}× this figure, so the client, not the server, may be the bottleneck.`);

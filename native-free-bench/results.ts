@@ -117,7 +117,7 @@ export function summarizeRuns(runs: readonly RunRecord[], ceiling: Record<string
   }
   for (const r of rows) {
     const redis = rows.find((x) => x.test === r.test && x.target === 'redis');
-    if (redis && r.target !== 'redis' && redis.opsPerSec > 0) r.vsRedis = r.opsPerSec / redis.opsPerSec;
+    if (redis && r.target !== 'redis' && redis.opsPerSec > 0 && r.opsPerSec > 0) r.vsRedis = r.opsPerSec / redis.opsPerSec;
   }
   return rows;
 }

@@ -75,7 +75,8 @@ async function main(): Promise<number> {
   process.stdout.write(`\n${fullReport(r)}\n`);
   process.stdout.write(`Results: ${jsonPath}${svgPath ? `, chart: ${svgPath}` : ''} ` +
     `(${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
-  return 0;
+  // A user who named a server that could not be measured gets a failing exit code.
+  return o.external.length && r.targets.length < o.external.length + o.builtin.length ? 1 : 0;
 }
 
 process.on('exit', killAllTargets);

@@ -22,8 +22,8 @@ async function startTargets(o: Options, r: Results, log: Log): Promise<Target[]>
       targets.push(t);
       log(`started ${t.name}: ${t.version} on ${t.host}:${t.port}`);
     } catch (e) {
-      r.warnings.push(`${what} could not be started: ${(e as Error).message}`);
-      log(`${what} could not be started: ${(e as Error).message}`);
+      r.warnings.push(`${what} is not measured: ${(e as Error).message}`);
+      log(`${what} is not measured: ${(e as Error).message}`);
     }
   };
   if (o.builtin.includes('spindle')) {

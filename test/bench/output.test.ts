@@ -43,7 +43,7 @@ describe('summary, report, chart and compare', () => {
   it('marks rows with errors instead of hiding them', () => {
     const t = loadTable(results(1));
     expect(t).toMatch(/\| lpush \| spindle ⚠ \| 0 \|/);
-    expect(t).toMatch(/lpush on spindle: 500 errors, first: ERR unknown command/);
+    expect(t).toMatch(/lpush on spindle: 0 ops\/s, 500 errors, first: ERR unknown command/);
     expect(t).toMatch(/\| set \| \(generator ceiling\) \| 250 \|/);
     expect(t).toMatch(/† set on redis/);
     expect(fullReport(results(1))).toMatch(/### Settings\n- clients: 50/);
