@@ -18,7 +18,7 @@ import { forEachKey } from '../commands/keys.js';
 import { F, Registry, lookupSub, type Command } from '../commands/registry.js';
 import { E } from '../errors.js';
 import { keySlot, kSlots } from '../sab/hash.js';
-import { Shard, type ShardHandle } from '../shard/shard.js';
+import { Shard, Stat, type ShardHandle } from '../shard/shard.js';
 import { eqUpper, parseLong } from '../commands/args.js';
 import { Config } from './config.js';
 import type { Client } from './client.js';
@@ -159,16 +159,26 @@ export class Engine {
     return mask;
   }
 
-  /** Make sure exactly a superset of `mask` is held, taking locks in ascending order. */
+  /**
+   * Make sure a superset of `mask` is held. Locks are only ever taken in ascending shard order:
+   * needed shards above every held one are simply added (so a turn that alternates between
+   * shards ends up holding them all, one acquisition each); a needed shard below a held one
+   * means releasing everything and taking the union again from the lowest.
+   */
   private acquire(mask: number, blocking: boolean): boolean {
-    if ((mask & ~this.held) === 0) return true;
-    this.releaseLocks();
+    const need = mask & ~this.held;
+    if (need === 0) return true;
+    let take = need;
+    if (this.held !== 0 && (need & -need) < (1 << (31 - Math.clz32(this.held)))) {
+      take = mask | this.held;
+      this.releaseLocks();
+    }
     const shards = this.shards;
     for (let i = 0; i < shards.length; i++) {
-      if ((mask & (1 << i)) === 0) continue;
+      if ((take & (1 << i)) === 0) continue;
       if (blocking) shards[i].acquire();
       else if (!shards[i].tryAcquire()) {
-        shards[i].stats[14]++;
+        shards[i].stats[Stat.LockContended]++;
         this.releaseLocks();
         this.parkedOn = i;
         return false;
