@@ -43,12 +43,19 @@ function bitfieldTypeOrReply(c: Ctx, i: number): [boolean, number] | null {
   return [signed, bits];
 }
 
-/** Parse the optional `start end [BYTE|BIT]` of BITCOUNT/BITPOS unit argument. 1 = BIT, 0 = BYTE, -1 = error (replied). */
+/** The BYTE|BIT unit of a BITCOUNT/BITPOS range: 1 = BIT, 0 = BYTE, -1 after replying. */
 function unitOrReply(c: Ctx, i: number): number {
-  if (i >= c.argc || c.is(i, 'BYTE')) return 0;
+  if (c.is(i, 'BYTE')) return 0;
   if (c.is(i, 'BIT')) return 1;
   c.reply.error(E.syntax);
   return -1;
+}
+
+/** Redis's range normalisation over `total` units: negatives count from the end, then clamp. */
+function clampRange(start: number, end: number, total: number): [number, number] {
+  if (start < 0) start = Math.max(0, start + total);
+  if (end < 0) end = Math.max(0, end + total);
+  return [start, Math.min(end, total - 1)];
 }
 
 // ------------------------------------------------------------------ ops
@@ -111,13 +118,16 @@ function bitAt(v: Uint8Array, p: number): number {
 function popcount(v: Uint8Array): number {
   let n = 0, p = 0;
   while (p < v.length && (v.byteOffset + p) % 4 !== 0) n += kPopcount[v[p++]];
-  const w = words(v, p, (v.byteOffset + p) % 4 === 0 ? Math.floor((v.length - p) / 4) : 0);
-  for (let i = 0; i < w.length; i++) {
-    let x = w[i] - ((w[i] >>> 1) & 0x55555555);
-    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-    n += Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+  if (p < v.length) {
+    const w = words(v, p, Math.floor((v.length - p) / 4));
+    for (let i = 0; i < w.length; i++) {
+      let x = w[i] - ((w[i] >>> 1) & 0x55555555);
+      x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+      n += Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+    }
+    p += w.length * 4;
   }
-  for (p += w.length * 4; p < v.length; p++) n += kPopcount[v[p]];
+  for (; p < v.length; p++) n += kPopcount[v[p]];
   return n;
 }
 
@@ -242,38 +252,20 @@ function getbitCommand(c: Ctx): void {
 function bitcountCommand(c: Ctx): void {
   const rec = lookupStringOrReply(c, 1, false);
   if (rec <= 0) return rec === 0 ? c.reply.int(0) : undefined;
-  const s = c.shard(1), base = s.valOffset(rec), strlen = s.valLen(rec);
-  let start: number, end: number, firstMask = 0, lastMask = 0;
+  const s = c.shard(1), strlen = s.valLen(rec);
+  let start = 0, end = strlen - 1, isbit = 0;
   if (c.argc === 4 || c.argc === 5) {
-    const a = c.long(2);
-    if (a === null) return c.reply.error(E.notInteger);
-    const b = c.long(3);
-    if (b === null) return c.reply.error(E.notInteger);
-    start = a;
-    end = b;
-    if (start < 0 && end < 0 && start > end) return c.reply.int(0);
-    const isbit = c.argc === 5 ? unitOrReply(c, 4) : 0;
-    if (isbit < 0) return;
-    const totlen = isbit ? strlen * 8 : strlen;
-    if (start < 0) start += totlen;
-    if (end < 0) end += totlen;
-    if (start < 0) start = 0;
-    if (end < 0) end = 0;
-    if (end >= totlen) end = totlen - 1;
-    if (isbit && start <= end) {
-      firstMask = ~((1 << (8 - (start & 7))) - 1) & 0xff;
-      lastMask = (1 << (7 - (end & 7))) - 1;
-      start = Math.floor(start / 8);
-      end = Math.floor(end / 8);
-    }
-  } else if (c.argc === 2) {
-    start = 0;
-    end = strlen - 1;
-  } else return c.reply.error(E.syntax);
+    const a = c.long(2), b = a === null ? null : c.long(3);
+    if (a === null || b === null) return c.reply.error(E.notInteger);
+    if (a < 0 && b < 0 && a > b) return c.reply.int(0);
+    if (c.argc === 5 && (isbit = unitOrReply(c, 4)) < 0) return;
+    [start, end] = clampRange(a, b, isbit ? strlen * 8 : strlen);
+  } else if (c.argc !== 2) return c.reply.error(E.syntax);
   if (start > end) return c.reply.int(0);
-  const v = fixedView(s.heap.u8, base + start, end - start + 1);
-  const n = popcount(v) - kPopcount[v[0] & firstMask] - kPopcount[v[v.length - 1] & lastMask];
-  c.reply.int(n);
+  const from = isbit ? start : start * 8, to = isbit ? end : end * 8 + 7;
+  const first = Math.floor(from / 8), v = fixedView(s.heap.u8, s.valOffset(rec) + first, Math.floor(to / 8) - first + 1);
+  // Take off the bits of the edge bytes that lie outside a BIT range.
+  c.reply.int(popcount(v) - kPopcount[v[0] & ~(0xff >> (from & 7)) & 0xff] - kPopcount[v[v.length - 1] & (0x7f >> (to & 7))]);
 }
 
 function bitposCommand(c: Ctx): void {
@@ -282,33 +274,21 @@ function bitposCommand(c: Ctx): void {
   if (bit !== 0 && bit !== 1) return c.reply.error(E.bitposBit);
   const rec = lookupStringOrReply(c, 1, false);
   if (rec <= 0) return rec === 0 ? c.reply.int(bit ? -1 : 0) : undefined;
-  const s = c.shard(1), base = s.valOffset(rec), strlen = s.valLen(rec);
-  let start: number, end: number, isbit = 0;
+  const s = c.shard(1), strlen = s.valLen(rec);
+  let start = 0, end = strlen - 1, isbit = 0;
   const endGiven = c.argc >= 5;
   if (c.argc >= 4 && c.argc <= 6) {
     const a = c.long(3);
     if (a === null) return c.reply.error(E.notInteger);
-    start = a;
     if (c.argc === 6 && (isbit = unitOrReply(c, 5)) < 0) return;
-    if (endGiven) {
-      const b = c.long(4);
-      if (b === null) return c.reply.error(E.notInteger);
-      end = b;
-    } else end = strlen - 1;
-    const totlen = isbit ? strlen * 8 : strlen;
-    if (start < 0) start += totlen;
-    if (end < 0) end += totlen;
-    if (start < 0) start = 0;
-    if (end < 0) end = 0;
-    if (end >= totlen) end = totlen - 1;
-  } else if (c.argc === 3) {
-    start = 0;
-    end = strlen - 1;
-  } else return c.reply.error(E.syntax);
+    const b = endGiven ? c.long(4) : strlen - 1;
+    if (b === null) return c.reply.error(E.notInteger);
+    [start, end] = clampRange(a, b, isbit ? strlen * 8 : strlen);
+  } else if (c.argc !== 3) return c.reply.error(E.syntax);
   // An empty range contains neither a 0 nor a 1.
   if (start > end) return c.reply.int(-1);
   const from = isbit ? start : start * 8, to = isbit ? end : end * 8 + 7;
-  const pos = findBit(fixedView(s.heap.u8, base, strlen), from, to, bit);
+  const pos = findBit(fixedView(s.heap.u8, s.valOffset(rec), strlen), from, to, bit);
   if (pos >= 0 || bit === 1) return c.reply.int(pos);
   // No clear bit: without an explicit end the string counts as zero-padded on the right.
   c.reply.int(endGiven ? -1 : (end + 1) * 8);

@@ -57,11 +57,14 @@ function lookupStringOrReply(c: Ctx, i: number, write: boolean): number {
   return rec;
 }
 
-/** A string value as [bytes, offset, length] (an absent key reads as the empty string). */
+/**
+ * A string value as [bytes, offset, length] (an absent key reads as the empty string), through
+ * a fixed-length view: indexing the heap's length-tracking view is much slower in long loops.
+ */
 function valueView(c: Ctx, i: number, rec: number): [Uint8Array, number, number] {
   if (rec === 0) return [c.buf, 0, 0];
-  const s = c.shard(i);
-  return [s.heap.u8, s.valOffset(rec), s.valLen(rec)];
+  const s = c.shard(i), u8 = s.heap.u8, len = s.valLen(rec);
+  return [new Uint8Array(u8.buffer, u8.byteOffset + s.valOffset(rec), len), 0, len];
 }
 
 /** One IDX match: ranges in a and b (inclusive). */
