@@ -128,6 +128,27 @@ describe('SETBIT / GETBIT', () => {
   });
 });
 
+describe('encodings after bit edits', () => {
+  it('leaves edited strings raw, as Redis unshares them, and reads alone', () => {
+    const enc = (k: string) => call('OBJECT', 'ENCODING', k);
+    call('SET', 'a', '12');
+    expect(call('BITOP', 'OR', 'd', 'a')).toBe(2);
+    expect(enc('d')).toBe('raw');
+    call('SETBIT', 'nb', '1', '1');
+    expect(enc('nb')).toBe('raw');
+    call('SET', 'x', '12');
+    call('GETBIT', 'x', '1');
+    call('BITFIELD', 'x', 'GET', 'u8', '0');
+    call('BITFIELD_RO', 'x', 'GET', 'u8', '0');
+    expect(enc('x')).toBe('int');
+    call('BITFIELD', 'x', 'OVERFLOW', 'FAIL', 'SET', 'u8', '0', '999');
+    expect(enc('x')).toBe('raw');
+    call('SET', 'z', 'abc');
+    call('SETBIT', 'z', '1', '1');
+    expect(enc('z')).toBe('raw');
+  });
+});
+
 // ---------------------------------------------------------------- BITCOUNT
 
 describe('BITCOUNT', () => {

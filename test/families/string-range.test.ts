@@ -99,6 +99,14 @@ describe('SETRANGE', () => {
     expect(call('SETRANGE', 'n', '0', '2')).toBe(4);
     expect(call('GET', 'n')).toBe('2234');
     expect(call('INCR', 'n')).toBe(2235);
+    // Redis unshares the value: an edited string is raw; an empty SETRANGE changes nothing.
+    call('SET', 'n', '1234');
+    expect(call('SETRANGE', 'n', '0', '')).toBe(4);
+    expect(call('OBJECT', 'ENCODING', 'n')).toBe('int');
+    expect(call('SETRANGE', 'n', '0', '2')).toBe(4);
+    expect(call('OBJECT', 'ENCODING', 'n')).toBe('raw');
+    expect(call('SETRANGE', 'nr', '0', '12')).toBe(2);
+    expect(call('OBJECT', 'ENCODING', 'nr')).toBe('raw');
   });
 
   it('enforces proto-max-bulk-len', () => {

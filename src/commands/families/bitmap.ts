@@ -8,7 +8,7 @@
  */
 import type { Ctx, FamilyTable } from '../context.js';
 import { E } from '../../errors.js';
-import { T } from '../../sab/record.js';
+import { Enc, T } from '../../sab/record.js';
 import { parseInt64 } from '../args.js';
 
 // ------------------------------------------------------------------ parse
@@ -235,7 +235,7 @@ function setbitCommand(c: Ctx): void {
   const at = s.valOffset(rec) + Math.floor(off / 8), mask = 1 << (7 - (off & 7));
   const old = u8[at] & mask;
   u8[at] = on ? u8[at] | mask : u8[at] & ~mask;
-  s.refreshStringEncoding(rec);
+  s.setEncoding(rec, Enc.Raw); // Redis unshares the value: an edited string is always raw
   c.reply.int(old ? 1 : 0);
 }
 
@@ -329,7 +329,7 @@ function bitopCommand(c: Ctx): void {
   const dest = c.lookupWrite(2), ds = c.shard(2);
   if (res !== null) {
     const rec = ds.setString(c.db, dest, c.buf, c.offs[2], c.lens[2], res, 0, maxlen, 0, false, c.now);
-    ds.refreshStringEncoding(rec);
+    ds.setEncoding(rec, Enc.Raw); // a new raw object in Redis, even when short or numeric
   } else if (dest !== 0) ds.deleteFound(c.db, dest);
   c.reply.int(maxlen);
 }
@@ -405,7 +405,7 @@ function bitfieldGeneric(c: Ctx, readonlyCommand: boolean): void {
     writeField(v, o.off, o.bits, next);
     c.reply.int(toReplyInt(o.op === 2 ? next : old));
   }
-  if (!readonly) s.refreshStringEncoding(rec);
+  if (!readonly) s.setEncoding(rec, Enc.Raw); // unshared (raw) even if every write failed
 }
 
 // ------------------------------------------------------------------ registration

@@ -6,7 +6,7 @@
  */
 import type { Ctx, FamilyTable } from '../context.js';
 import { E } from '../../errors.js';
-import { T } from '../../sab/record.js';
+import { Enc, T } from '../../sab/record.js';
 import { newZeroString } from './bitmap.js';
 
 // ------------------------------------------------------------------ parse
@@ -174,7 +174,7 @@ function setrangeCommand(c: Ctx): void {
   if (rec === 0) rec = newZeroString(c, 1, need);
   else if (s.valLen(rec) < need) rec = s.resizeString(c.db, rec, need, c.now);
   s.heap.u8.set(c.buf.subarray(c.offs[3], c.offs[3] + vlen), s.valOffset(rec) + offset);
-  s.refreshStringEncoding(rec);
+  s.setEncoding(rec, Enc.Raw); // Redis unshares the value: an edited string is always raw
   c.reply.int(s.valLen(rec));
 }
 
