@@ -130,13 +130,15 @@ export class KeyTable {
     }
   }
 
-  /** Point the slot found by the last successful find() at a (re)allocated record. */
+  /** Point the slot found by the last successful find() (or insert()) at a (re)allocated record. */
   replaceFound(rec: number): void {
+    if (this.foundWord < 0) throw new Error('KeyTable.replaceFound without a found key');
     this.heap.u32[this.foundWord + 1] = rec;
   }
 
-  /** Remove the key found by the last successful find(). */
+  /** Remove the key found by the last successful find() (or insert()). */
   deleteFound(): void {
+    if (this.foundWord < 0) throw new Error('KeyTable.deleteFound without a found key');
     const u32 = this.heap.u32, w = this.hdr * 2;
     u32[this.foundWord + 1] = kTombstone;
     u32[w + kCount]--;
@@ -169,6 +171,7 @@ export class KeyTable {
     }
     const tp = u32[w + (t ? kT1 : kT0)];
     if (this.placeIn(tp, mask, h, rec)) u32[w + (t ? kU1 : kU0)]++;
+    this.foundInT1 = t === 1;
     u32[w + kCount]++;
     if (t === 1) u32[w + kLive1]++;
   }
@@ -216,6 +219,7 @@ export class KeyTable {
       if (r === 0 || r === kTombstone) {
         u32[sw] = h;
         u32[sw + 1] = rec;
+        this.foundWord = sw; // an insert leaves the new key "found", like a lookup
         return r === 0;
       }
       i = (i + 1) & mask;

@@ -9,7 +9,8 @@
 import type { Ctx, FamilyTable } from '../context.js';
 import { E } from '../../errors.js';
 import { Enc, T } from '../../sab/record.js';
-import { parseDouble, parseInt64 } from '../args.js';
+import { parseInt64 } from '../args.js';
+import { LD_ZERO, addLongDouble, formatLongDoubleHuman, isFiniteLD, parseLongDouble, type LongDouble } from '../long-double.js';
 
 // ------------------------------------------------------------------ parse
 
@@ -130,15 +131,6 @@ function incrGeneric(c: Ctx, by: number | bigint): void {
   }
   storeText(c, 1, rec, String(next));
   c.reply.int(next);
-}
-
-/** Redis's INCRBYFLOAT output: "%.17Lf" with trailing zeros (and dot) removed. */
-export function formatLongDouble(v: number): string {
-  if (Number.isInteger(v) && Math.abs(v) >= 1e21) return BigInt(v).toString();
-  let s = Math.abs(v) < 1e-6 && v !== 0 ? v.toFixed(17) : String(v);
-  if (s.includes('e')) s = v.toFixed(17);
-  if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
-  return s === '-0' ? '0' : s;
 }
 
 // ------------------------------------------------------------------ commands
@@ -281,22 +273,24 @@ function decrbyCommand(c: Ctx): void {
   incrGeneric(c, typeof by === 'bigint' ? -by : -by);
 }
 
+/** INCRBYFLOAT computes in x86-64 long double and prints "%.17Lf" trimmed, as Redis does. */
 function incrbyfloatCommand(c: Ctx): void {
   const rec = lookupStringOrReply(c, 1, true);
   if (rec < 0) return;
-  const by = parseDouble(c.bin(2));
-  let cur = 0;
+  // Redis parses the stored value first, then the increment; both fail with the same error.
+  let cur: LongDouble = LD_ZERO;
   if (rec !== 0) {
     const s = c.shard(1);
     const o = s.valOffset(rec);
-    const v = parseDouble(Buffer.from(s.heap.u8.subarray(o, o + s.valLen(rec))).toString('latin1'));
+    const v = parseLongDouble(Buffer.from(s.heap.u8.subarray(o, o + s.valLen(rec))).toString('latin1'));
     if (v === null) return c.reply.error(E.notFloat);
     cur = v;
   }
+  const by = parseLongDouble(c.bin(2));
   if (by === null) return c.reply.error(E.notFloat);
-  const next = cur + by;
-  if (!Number.isFinite(next)) return c.reply.error(E.incrFloatNaN);
-  const text = formatLongDouble(next);
+  const next = addLongDouble(cur, by);
+  if (!isFiniteLD(next)) return c.reply.error(E.incrFloatNaN);
+  const text = formatLongDoubleHuman(next);
   storeText(c, 1, rec, text);
   c.reply.bulkString(text);
 }
