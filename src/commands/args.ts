@@ -42,25 +42,6 @@ export function parseLong(b: Uint8Array, off: number, len: number): number | nul
   return v === null ? null : Number(v);
 }
 
-/**
- * Parse a float the way Redis's string2ld / strtold does for INCRBYFLOAT and friends:
- * no leading/trailing spaces, no empty string, "inf"/"-inf" allowed, NaN refused.
- */
-export function parseDouble(s: string): number | null {
-  if (s.length === 0 || s.length > 5000) return null;
-  const c0 = s.charCodeAt(0), cl = s.charCodeAt(s.length - 1);
-  if (c0 <= 32 || cl <= 32) return null;
-  const low = s.toLowerCase();
-  if (low === 'inf' || low === '+inf' || low === 'infinity' || low === '+infinity') return Infinity;
-  if (low === '-inf' || low === '-infinity') return -Infinity;
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s)) {
-    if (/^[+-]?0x[0-9a-f]+$/i.test(s)) return Number.parseInt(s, 16);
-    return null;
-  }
-  const v = Number(s);
-  return Number.isNaN(v) ? null : v;
-}
-
 /** Case-insensitive compare of argument bytes with an ASCII word (given in upper case). */
 export function eqUpper(b: Uint8Array, off: number, len: number, word: string): boolean {
   if (len !== word.length) return false;
