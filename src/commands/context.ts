@@ -79,8 +79,11 @@ export class Ctx {
     return this.shard(i).lookupRead(this.client.db, this.buf, this.offs[i], this.lens[i], this.now, !this.client.noTouch);
   }
 
-  /** Lookup of key argument i for writing (lazy expiry, no stats). */
+  /** Lookup of key argument i for writing (lazy expiry, no stats; refreshes the LRU clock). */
   lookupWrite(i: number): number {
-    return this.shard(i).lookup(this.client.db, this.buf, this.offs[i], this.lens[i], this.now);
+    const s = this.shard(i);
+    const rec = s.lookup(this.client.db, this.buf, this.offs[i], this.lens[i], this.now);
+    if (rec !== 0 && !this.client.noTouch) s.touch(rec, this.now);
+    return rec;
   }
 }

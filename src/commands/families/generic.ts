@@ -14,8 +14,7 @@ import { hashBytes } from '../../sab/hash.js';
 import { kDatabases, lruClock, type Shard } from '../../shard/shard.js';
 import { globMatch } from '../../server/glob.js';
 import { parseInt64 } from '../args.js';
-
-const kLongMax = 2 ** 63;
+import { expireWhenOrReply } from '../expire-time.js';
 
 // ------------------------------------------------------------------ parse
 
@@ -115,9 +114,13 @@ function delCommand(c: Ctx): void {
   c.reply.int(n);
 }
 
-function existsCommand(c: Ctx): void {
+/** EXISTS counts without touching (Redis looks up with LOOKUP_NOTOUCH); TOUCH touches. */
+function existsGeneric(c: Ctx, touch: boolean): void {
   let n = 0;
-  for (let i = 1; i < c.argc; i++) if (c.lookupRead(i) !== 0) n++;
+  for (let i = 1; i < c.argc; i++) {
+    const rec = touch ? c.lookupRead(i) : c.shard(i).lookupRead(c.db, c.buf, c.offs[i], c.lens[i], c.now, false);
+    if (rec !== 0) n++;
+  }
   c.reply.int(n);
 }
 
@@ -126,19 +129,12 @@ function typeCommand(c: Ctx): void {
   c.reply.simple(rec === 0 ? 'none' : kTypeNames[c.shard(1).type(rec)]);
 }
 
-/** EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT (Redis's expireGenericCommand). */
-function expireGeneric(c: Ctx, relative: boolean, unitMs: number): void {
-  const when0 = c.long(2);
-  if (when0 === null) return c.reply.error(E.notInteger);
+/** EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT (Redis's expireGenericCommand): options first, then the time. */
+function expireGeneric(c: Ctx, relative: boolean, unitMs: 1 | 1000): void {
   const flags = parseExpireFlagsOrReply(c, 3);
   if (flags === null) return;
-  const name = c.client.lastCommand;
-  if (when0 > kLongMax / unitMs || when0 < -kLongMax / unitMs) return c.reply.error(E.invalidExpire(name));
-  let when = when0 * unitMs;
-  if (relative) {
-    if (when > kLongMax - c.now) return c.reply.error(E.invalidExpire(name));
-    when += c.now;
-  }
+  const when = expireWhenOrReply(c, 2, unitMs, relative);
+  if (when === null) return;
   const s = c.shard(1);
   const rec = c.lookupWrite(1);
   if (rec === 0) return c.reply.int(0);
@@ -406,8 +402,8 @@ function objectHelpCommand(c: Ctx): void {
 export const genericCommands: FamilyTable = {
   del: { handler: delCommand },
   unlink: { handler: delCommand },
-  exists: { handler: existsCommand },
-  touch: { handler: existsCommand },
+  exists: { handler: (c) => existsGeneric(c, false) },
+  touch: { handler: (c) => existsGeneric(c, true) },
   type: { handler: typeCommand },
   expire: { handler: (c) => expireGeneric(c, true, 1000) },
   pexpire: { handler: (c) => expireGeneric(c, true, 1) },

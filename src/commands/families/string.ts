@@ -10,30 +10,34 @@ import type { Ctx, FamilyTable } from '../context.js';
 import { E } from '../../errors.js';
 import { Enc, T } from '../../sab/record.js';
 import { parseInt64 } from '../args.js';
+import { expireMsOrReply } from '../expire-time.js';
 import { LD_ZERO, addLongDouble, formatLongDoubleHuman, isFiniteLD, parseLongDouble, type LongDouble } from '../long-double.js';
 
 // ------------------------------------------------------------------ parse
 
 const kNX = 1, kXX = 2, kGET = 4, kKEEPTTL = 8, kPERSIST = 16;
-const kLongMax = 2 ** 63;
+const kUnitMs: (1 | 1000)[] = [1, 1000, 1, 1000, 1];
 
 interface SetOptions {
   flags: number;
-  /** Absolute expiry in ms, 0 = none. */
-  expireAt: number;
+  /** 0 none, 1 EX, 2 PX, 3 EXAT, 4 PXAT. */
+  unit: number;
+  /** Argument index of the expire value (when unit ≠ 0). */
+  valueArg: number;
 }
 
 /**
- * Parse SET/GETEX style options from argument `from` on. Replies with the error itself and
- * returns null on failure (Redis's parseExtendedStringArgumentsOrReply).
+ * Parse SET/GETEX style options from argument `from` on (syntax only: the expire value is
+ * checked later by expireAtOrReply, at the point Redis checks it). Replies with the error
+ * itself and returns null on failure (Redis's parseExtendedStringArgumentsOrReply).
  */
 export function parseSetOptionsOrReply(c: Ctx, from: number, forGetex: boolean): SetOptions | null {
   let flags = 0;
-  let unit = 0; // 0 none, 1 EX, 2 PX, 3 EXAT, 4 PXAT
+  let unit = 0;
   let valueArg = -1;
   for (let i = from; i < c.argc; i++) {
     const next = i + 1 < c.argc;
-    if (!forGetex && c.is(i, 'NX') && !(flags & (kXX)) ) flags |= kNX;
+    if (!forGetex && c.is(i, 'NX') && !(flags & kXX)) flags |= kNX;
     else if (!forGetex && c.is(i, 'XX') && !(flags & kNX)) flags |= kXX;
     else if (!forGetex && c.is(i, 'GET')) flags |= kGET;
     else if (!forGetex && c.is(i, 'KEEPTTL') && unit === 0) flags |= kKEEPTTL;
@@ -48,26 +52,13 @@ export function parseSetOptionsOrReply(c: Ctx, from: number, forGetex: boolean):
       return null;
     }
   }
-  let expireAt = 0;
-  if (unit !== 0) {
-    const v = c.long(valueArg);
-    if (v === null) {
-      c.reply.error(E.notInteger);
-      return null;
-    }
-    const name = c.client.lastCommand;
-    if (v <= 0 || ((unit === 1 || unit === 3) && v > kLongMax / 1000)) {
-      c.reply.error(E.invalidExpire(name));
-      return null;
-    }
-    const ms = unit === 1 || unit === 3 ? v * 1000 : v;
-    expireAt = unit <= 2 ? c.now + ms : ms;
-    if (expireAt > kLongMax) {
-      c.reply.error(E.invalidExpire(name));
-      return null;
-    }
-  }
-  return { flags, expireAt };
+  return { flags, unit, valueArg };
+}
+
+/** The absolute expiry the options ask for: 0 for none, null after replying an error. */
+function expireAtOrReply(c: Ctx, o: SetOptions): number | null {
+  if (o.unit === 0) return 0;
+  return expireMsOrReply(c, o.valueArg, kUnitMs[o.unit], o.unit <= 2);
 }
 
 // ------------------------------------------------------------------ ops
@@ -145,7 +136,9 @@ function getCommand(c: Ctx): void {
 function setCommand(c: Ctx): void {
   const o = parseSetOptionsOrReply(c, 3, false);
   if (o === null) return;
-  setGenericCommand(c, o.flags, o.expireAt);
+  const at = expireAtOrReply(c, o);
+  if (at === null) return;
+  setGenericCommand(c, o.flags, at);
 }
 
 /** SET, SETNX, SETEX, PSETEX and GETSET all land here (Redis's setGenericCommand). */
@@ -180,11 +173,10 @@ function setnxCommand(c: Ctx): void {
   setGenericCommand(c, kNX, 0, 1, 2, false);
 }
 
-function setexGeneric(c: Ctx, unitMs: number): void {
-  const v = c.long(2);
-  if (v === null) return c.reply.error(E.notInteger);
-  if (v <= 0 || v > kLongMax / unitMs) return c.reply.error(E.invalidExpire(c.client.lastCommand));
-  setGenericCommand(c, 0, c.now + v * unitMs, 1, 3);
+function setexGeneric(c: Ctx, unitMs: 1 | 1000): void {
+  const at = expireMsOrReply(c, 2, unitMs, true);
+  if (at === null) return;
+  setGenericCommand(c, 0, at, 1, 3);
 }
 
 function getsetCommand(c: Ctx): void {
@@ -205,12 +197,15 @@ function getexCommand(c: Ctx): void {
   const rec = lookupStringOrReply(c, 1, false);
   if (rec < 0) return;
   if (rec === 0) return c.reply.nullBulk();
+  // Redis checks the expire value only once the key is known to exist and be a string.
+  const at = expireAtOrReply(c, o);
+  if (at === null) return;
   replyValue(c, 1, rec);
   const s = c.shard(1);
-  if (o.expireAt !== 0) {
+  if (at !== 0) {
     s.lookup(c.db, c.buf, c.offs[1], c.lens[1], c.now);
-    if (o.expireAt <= c.now) s.deleteFound(c.db, rec);
-    else s.setExpire(c.db, rec, o.expireAt);
+    if (at <= c.now) s.deleteFound(c.db, rec);
+    else s.setExpire(c.db, rec, at);
   } else if (o.flags & kPERSIST) s.setExpire(c.db, rec, 0);
 }
 
