@@ -96,7 +96,7 @@ describe('GET / SET', () => {
     expect(r('TTL', 'k')).toBe(int(20));
     expect(r('SET', 'k', 'a', 'PX', '100', 'PX', '5000')).toBe(OK);
     const pttl = h.call(c, 'PTTL', 'k') as number;
-    expect(pttl).toBeGreaterThan(4900);
+    expect(pttl).toBeGreaterThan(4000);
     expect(pttl).toBeLessThanOrEqual(5000);
     expect(r('SET', 'k', 'v', 'EXAT', '99999999999')).toBe(OK);
     expect(r('EXPIRETIME', 'k')).toBe(int(99999999999));
@@ -230,7 +230,7 @@ describe('SETNX / SETEX / PSETEX / GETSET / GETDEL', () => {
   it('PSETEX', () => {
     expect(r('PSETEX', 'c', '1500', 'v')).toBe(OK);
     const pttl = h.call(c, 'PTTL', 'c') as number;
-    expect(pttl).toBeGreaterThan(1400);
+    expect(pttl).toBeGreaterThan(1000);
     expect(pttl).toBeLessThanOrEqual(1500);
     r('PSETEX', 'c', '1400', 'v');
     expect(r('TTL', 'c')).toBe(int(1)); // TTL rounds to the nearest second
@@ -288,7 +288,7 @@ describe('GETEX', () => {
     expect(r('TTL', 'g')).toBe(int(-1));
     expect(r('GETEX', 'g', 'PX', '5000')).toBe(bulk('v'));
     const pttl = h.call(c, 'PTTL', 'g') as number;
-    expect(pttl).toBeGreaterThan(4900);
+    expect(pttl).toBeGreaterThan(4000);
     expect(pttl).toBeLessThanOrEqual(5000);
     expect(r('GETEX', 'g', 'EXAT', '99999999999')).toBe(bulk('v'));
     expect(r('EXPIRETIME', 'g')).toBe(int(99999999999));
