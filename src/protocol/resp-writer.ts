@@ -12,8 +12,9 @@ const kBigBulk = 64 * 1024;
 
 export class RespWriter implements Reply {
   resp: 2 | 3 = 2;
-  /** Error replies written (INFO total_error_replies). */
+  /** Error replies written (INFO total_error_replies), and their codes (INFO errorstats). */
   errors = 0;
+  errorCodes: string[] = [];
   private buf: Buffer = Buffer.allocUnsafe(kArenaSize);
   private start = 0;
   private off = 0;
@@ -129,6 +130,8 @@ export class RespWriter implements Reply {
 
   error(s: string): void {
     this.errors++;
+    const sp = s.indexOf(' ');
+    this.errorCodes.push(sp < 0 ? s : s.slice(0, sp));
     this.binLine(0x2d, s);
   }
 

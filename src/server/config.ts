@@ -14,20 +14,25 @@ interface Setting {
   immutable?: boolean;
   values?: string[];
   min?: number;
-  max?: number;
-  alias?: string;
+  /** The range as Redis states it in errors (may exceed what JS numbers hold exactly). */
+  max?: number | bigint;
+  /** Values outside [lo, hi] are accepted and stored clamped. */
+  clamp?: [number, number];
 }
+
+const kLLMax = 2n ** 63n - 1n;
 
 const SETTINGS: Setting[] = [
   { name: 'port', kind: 'int', default: 6379, immutable: true, min: 0, max: 65535 },
   { name: 'bind', kind: 'string', default: '127.0.0.1', immutable: true },
   { name: 'requirepass', kind: 'string', default: '' },
   { name: 'databases', kind: 'int', default: 16, immutable: true, min: 16, max: 16 },
-  { name: 'proto-max-bulk-len', kind: 'memory', default: 512 * 1024 * 1024, min: 1024 * 1024, max: 512 * 1024 * 1024 },
-  { name: 'client-query-buffer-limit', kind: 'memory', default: 1024 * 1024 * 1024, min: 1024 * 1024, max: 2 ** 32 },
-  { name: 'maxclients', kind: 'int', default: 10000, min: 1, max: 100000 },
+  { name: 'proto-max-bulk-len', kind: 'memory', default: 512 * 1024 * 1024, min: 1024 * 1024, max: kLLMax },
+  { name: 'client-query-buffer-limit', kind: 'memory', default: 1024 * 1024 * 1024, min: 1024 * 1024, max: kLLMax },
+  { name: 'maxclients', kind: 'int', default: 10000, min: 1, max: 4294967295 },
   { name: 'timeout', kind: 'int', default: 0, min: 0, max: 2 ** 31 - 1 },
-  { name: 'hz', kind: 'int', default: 10, min: 1, max: 500 },
+  // Redis accepts 0..INT_MAX and clamps to 1..500.
+  { name: 'hz', kind: 'int', default: 10, min: 0, max: 2147483647, clamp: [1, 500] },
   { name: 'maxmemory', kind: 'memory', default: 0, immutable: true },
   { name: 'maxmemory-policy', kind: 'enum', default: 'noeviction', immutable: true, values: ['noeviction'] },
   { name: 'appendonly', kind: 'bool', default: 'no', immutable: true, values: ['no'] },
@@ -84,8 +89,23 @@ export class Config {
   /** Every (name, value) whose name matches one of the glob patterns, as Redis's text. */
   match(patterns: string[]): [string, string][] {
     const out: [string, string][] = [];
-    for (const s of SETTINGS) {
-      if (patterns.some((p) => globMatch(p.toLowerCase(), s.name, false))) out.push([s.name, this.format(s)]);
+    const seen = new Set<string>();
+    for (const p of patterns) {
+      // A name without glob characters is looked up directly and echoed as typed (Redis 7.0).
+      if (!/[*?[\\]/.test(p)) {
+        const s = this.byName.get(p.toLowerCase());
+        if (s && !seen.has(s.name)) {
+          seen.add(s.name);
+          out.push([p, this.format(s)]);
+        }
+        continue;
+      }
+      for (const s of SETTINGS) {
+        if (!seen.has(s.name) && globMatch(p.toLowerCase(), s.name, false)) {
+          seen.add(s.name);
+          out.push([s.name, this.format(s)]);
+        }
+      }
     }
     return out;
   }
@@ -108,15 +128,16 @@ export class Config {
       case 'int': {
         if (!/^-?\d+$/.test(raw)) return fail('argument couldn\'t be parsed into an integer');
         v = Number(raw);
-        if ((s.min !== undefined && v < s.min) || (s.max !== undefined && v > s.max)) {
+        if ((s.min !== undefined && v < s.min) || (s.max !== undefined && v > Number(s.max))) {
           return fail(`argument must be between ${s.min} and ${s.max} inclusive`);
         }
+        if (s.clamp) v = Math.min(s.clamp[1], Math.max(s.clamp[0], v));
         break;
       }
       case 'memory': {
         const n = parseMemory(raw);
         if (n === null) return fail('argument must be a memory value');
-        if ((s.min !== undefined && n < s.min) || (s.max !== undefined && n > s.max)) {
+        if ((s.min !== undefined && n < s.min) || (s.max !== undefined && n > Number(s.max))) {
           return fail(`argument must be between ${s.min} and ${s.max} inclusive`);
         }
         v = n;
@@ -135,6 +156,10 @@ export class Config {
     this.values.set(s.name, v);
     this.onChange(s.name, v);
     return null;
+  }
+
+  isImmutable(name: string): boolean {
+    return this.byName.get(name.toLowerCase())?.immutable === true;
   }
 
   names(): string[] {

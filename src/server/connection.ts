@@ -62,6 +62,11 @@ export class Connection {
       return;
     }
     this.parser.feed(chunk);
+    if (this.parser.pending() > this.engine.config.num('client-query-buffer-limit')) {
+      // Redis closes a client whose query buffer passes the limit, without a reply.
+      this.close();
+      return;
+    }
     this.run();
   }
 
@@ -101,8 +106,12 @@ export class Connection {
         console.error('spindle: internal error', err);
       }
     }
-    engine.errorReplies += this.writer.errors;
-    this.writer.errors = 0;
+    if (this.writer.errors !== 0) {
+      engine.errorReplies += this.writer.errors;
+      for (const code of this.writer.errorCodes) engine.errorStats.set(code, (engine.errorStats.get(code) ?? 0) + 1);
+      this.writer.errors = 0;
+      this.writer.errorCodes.length = 0;
+    }
     const out = this.writer.flushParts();
     engine.releaseLocks();
     if (out !== null && !this.closed) {

@@ -119,11 +119,11 @@ export class Engine {
     }
     this.clockUses++;
     c.now = this.clock;
-    cmd.calls++;
     this.processed++;
     client.lastCommand = cmd.name;
     client.lastInteraction = c.now;
     cmd.handler(c);
+    cmd.calls++; // after the call, as Redis counts (CONFIG RESETSTAT then counts itself)
     return true;
   }
 
@@ -194,6 +194,8 @@ export class Engine {
   netIn = 0;
   netOut = 0;
   errorReplies = 0;
+  /** Error replies by code ("ERR", "WRONGTYPE", ...) on this thread (INFO errorstats). */
+  readonly errorStats = new Map<string, number>();
   /** Largest used_memory seen by INFO on this thread. */
   peakMemory = 0;
   /** Recent ops/s, sampled by sampleMetrics() (Redis's instantaneous_ops_per_sec). */

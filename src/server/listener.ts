@@ -13,6 +13,14 @@ export interface ListenOptions {
   reusePort?: boolean;
 }
 
+/** `timeout` (seconds, 0 = never): close clients idle for longer, as Redis's clientsCron. */
+function closeIdleClients(engine: Engine): void {
+  const limit = engine.config.num('timeout') * 1000;
+  if (limit <= 0) return;
+  const now = Date.now();
+  for (const cl of [...engine.clients.values()]) if (now - cl.lastInteraction > limit) cl.kill();
+}
+
 export function listen(engine: Engine, opts: ListenOptions): Promise<net.Server> {
   const server = net.createServer({ noDelay: true }, (socket) => {
     const max = engine.config.num('maxclients');
@@ -23,7 +31,11 @@ export function listen(engine: Engine, opts: ListenOptions): Promise<net.Server>
     new Connection(engine, socket);
   });
   server.maxConnections = 100000;
-  const sampler = setInterval(() => engine.sampleMetrics(), 100);
+  let ticks = 0;
+  const sampler = setInterval(() => {
+    engine.sampleMetrics();
+    if (++ticks % 10 === 0) closeIdleClients(engine);
+  }, 100);
   sampler.unref();
   server.on('close', () => clearInterval(sampler));
   return new Promise((resolve, reject) => {

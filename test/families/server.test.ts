@@ -46,9 +46,11 @@ describe('INFO', () => {
     expect(headers(info('default'))).toEqual(headers(info()));
   });
 
-  it("'all' and 'everything' add Commandstats and Latencystats", () => {
+  // Redis 7.0 also adds Latencystats (per-command latency percentiles) after Errorstats.
+  // Spindle does not track per-command latency yet (README: not yet), so the section is absent.
+  it("'all' and 'everything' add Commandstats", () => {
     const all = ['Server', 'Clients', 'Memory', 'Persistence', 'Stats', 'Replication', 'CPU', 'Modules',
-      'Commandstats', 'Errorstats', 'Latencystats', 'Cluster', 'Keyspace'];
+      'Commandstats', 'Errorstats', 'Cluster', 'Keyspace'];
     expect(headers(info('all'))).toEqual(all);
     expect(headers(info('everything'))).toEqual(all);
   });

@@ -71,7 +71,7 @@ function resetCommand(c: Ctx): void {
   const cl = c.client;
   cl.db = 0;
   cl.name = '';
-  cl.noEvict = false;
+  // Redis 7.0's RESET keeps CLIENT NO-EVICT (7.2 clears it).
   cl.noTouch = false;
   setResp(c, 2);
   cl.authenticated = c.engine.config.str('requirepass') === '';
@@ -112,7 +112,7 @@ function helloCommand(c: Ctx): void {
     }
   }
   if (!c.client.authenticated) {
-    return c.reply.error('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
+    return c.reply.error('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
   }
   if (name !== null) c.client.name = name.toString('latin1');
   if (ver !== 0) setResp(c, ver as 2 | 3);
@@ -164,7 +164,7 @@ function clientListCommand(c: Ctx): void {
       ids = new Set();
       for (let i = 3; i < c.argc; i++) {
         const v = c.long(i);
-        if (v === null || v <= 0) return c.reply.error('ERR Invalid client ID');
+        if (v === null) return c.reply.error('ERR Invalid client ID');
         ids.add(v);
       }
     } else if (c.is(2, 'TYPE') && c.argc === 4) {
@@ -262,7 +262,7 @@ function clientHelpCommand(c: Ctx): void {
     'SETINFO <option> <value>', '    Set client meta attributes: LIB-NAME, LIB-VER.',
     'NO-EVICT (ON|OFF)', '    Protect the current client connection from eviction.',
     'NO-TOUCH (ON|OFF)', "    Commands of this client will not change the keys' LRU/LFU.",
-    'HELP', '    Print this help.',
+    'HELP', '    Prints this help.',
   ];
   c.reply.array(lines.length);
   for (const l of lines) c.reply.simple(l);

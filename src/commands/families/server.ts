@@ -9,8 +9,8 @@ import { Stat, kAvgTtlBase, kDatabases } from '../../shard/shard.js';
 import { kRedisVersion } from './connection.js';
 
 const kRunId = Array.from({ length: 40 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
-const kDefaultSections = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'cluster', 'keyspace'];
-const kAllSections = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'commandstats', 'cluster', 'keyspace'];
+const kDefaultSections = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'errorstats', 'cluster', 'keyspace'];
+const kAllSections = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'commandstats', 'errorstats', 'cluster', 'keyspace'];
 
 // ------------------------------------------------------------------ ops
 
@@ -161,6 +161,7 @@ const kSections: Record<string, [string, (c: Ctx) => Fields]> = {
   replication: ['Replication', sectionReplication],
   cpu: ['CPU', sectionCpu],
   modules: ['Modules', () => []],
+  errorstats: ['Errorstats', (c) => [...c.engine.errorStats].map(([code, n]) => [`errorstat_${code}`, `count=${n}`] as [string, string])],
   cluster: ['Cluster', () => [['cluster_enabled', 0]]],
   commandstats: ['Commandstats', sectionCommandstats],
   keyspace: ['Keyspace', sectionKeyspace],
@@ -201,13 +202,15 @@ function configGetCommand(c: Ctx): void {
 }
 
 function configSetCommand(c: Ctx): void {
-  if ((c.argc - 2) % 2 !== 0) return c.reply.error(E.wrongArity('config|set'));
+  if ((c.argc - 2) % 2 !== 0) return c.reply.error(E.syntax);
   const cfg = c.engine.config;
   const seen = new Set<string>();
+  // Redis checks every name (unknown, immutable, duplicate) before any value.
   for (let i = 2; i < c.argc; i += 2) {
-    const name = c.str(i).toLowerCase();
-    if (!cfg.has(name)) return c.reply.error(E.unsupportedConfig(c.str(i)));
-    if (seen.has(name)) return c.reply.error(`ERR CONFIG SET failed (possibly related to argument '${name}') - duplicate parameter`);
+    const typed = c.str(i), name = typed.toLowerCase();
+    if (!cfg.has(name)) return c.reply.error(E.unsupportedConfig(typed));
+    if (cfg.isImmutable(name)) return c.reply.error(`ERR CONFIG SET failed (possibly related to argument '${typed}') - can't set immutable config`);
+    if (seen.has(name)) return c.reply.error(`ERR CONFIG SET failed (possibly related to argument '${typed}') - duplicate parameter`);
     seen.add(name);
   }
   // Apply all or nothing: remember old values and roll back on the first failure.
@@ -231,6 +234,8 @@ function configResetstatCommand(c: Ctx): void {
   }
   c.engine.gf64[3] = 0;
   c.engine.gf64[4] = 0;
+  c.engine.gf64[8] = 0;
+  c.engine.errorStats.clear();
   for (const cmd of c.engine.registry.all()) {
     cmd.calls = 0;
     if (cmd.subcommands) for (const s of cmd.subcommands.values()) s.calls = 0;
