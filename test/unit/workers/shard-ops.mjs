@@ -8,7 +8,9 @@
 //                 value the worker remembers and reports at the end; sizes cross kInlineMax.
 //   'grow-writer' writes 50 KiB values big:<id>:<k> (a header, then a byte pattern derived from
 //                 it), forcing heap growth.
-//   'grow-reader' reads random big:<w>:<k> keys and checks every byte against the header.
+//   'grow-reader' reads random big:<w>:<k> keys and checks every byte against the header, at
+//                 least `iterations` times and until 200 reads found a value or every writer is
+//                 done (go[2] counts them).
 // Posts { done: true, ... } or { error }.
 import { workerData, parentPort } from 'node:worker_threads';
 import { Shard } from '../../../dist/shard/shard.js';
@@ -130,10 +132,13 @@ try {
       }
       versions.set(key, version);
     }
+    Atomics.add(gate, 2, 1); // writers done (readers keep going until then)
     parentPort.postMessage({ done: true, versions: [...versions], heapBytes: handle.heap.byteLength });
   } else if (mode === 'grow-reader') {
     let checked = 0, missing = 0;
-    for (let n = 0; n < iterations; n++) {
+    // At least `iterations` reads, and on until 200 of them found a value (or every writer is
+    // done), so reads overlap the writes and the growth however the threads get scheduled.
+    for (let n = 0; n < iterations || (checked < 200 && Atomics.load(gate, 2) < writers); n++) {
       const key = `big:${Math.floor(rnd() * writers)}:${Math.floor(rnd() * bigKeys)}`;
       shard.acquire();
       try {
