@@ -37,13 +37,24 @@ export async function runMicro(timeMs: number, only: string[] = [],
     const area = f.replace(/\.bench\.js$/, '');
     if (only.length && !only.includes(area)) continue;
     const bench = new Bench({ name: area, time: timeMs, warmupTime: Math.max(10, timeMs / 4) });
-    const mod = (await import(new URL(f, dir).href)) as { default: MicroSetup };
-    const skip = await mod.default(bench);
+    let skip: string | void;
+    try {
+      const mod = (await import(new URL(f, dir).href)) as { default: MicroSetup };
+      skip = await mod.default(bench);
+    } catch (e) {
+      // A module under measurement changed its API: report it, keep the other areas.
+      skip = `set-up failed: ${(e as Error).message}`;
+    }
     if (typeof skip === 'string') {
       log(`micro: ${area} skipped: ${skip}`);
       continue;
     }
-    await bench.run();
+    try {
+      await bench.run();
+    } catch (e) {
+      log(`micro: ${area} failed: ${(e as Error).message}`);
+      continue;
+    }
     for (const t of bench.tasks) {
       const r = t.result;
       const n = perCall.get(bench)?.get(t.name) ?? 1;
