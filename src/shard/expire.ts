@@ -21,7 +21,7 @@ export function expireRound(shard: Shard, db: number, now: number): [number, num
     const at = shard.expireAt(rec);
     if (at === 0) return true;
     sampled++;
-    if (at <= now) {
+    if (now > at) {
       shard.deleteFound(db, rec);
       expired++;
     } else {

@@ -121,6 +121,12 @@ export class Shard {
     return this.heap.f64[rec + 2];
   }
 
+  /** Redis's keyIsExpired: a key with a TTL is gone once now is past its expiry time. */
+  isExpired(rec: number, now: number): boolean {
+    const at = this.heap.f64[rec + 2];
+    return at !== 0 && now > at;
+  }
+
   keyLen(rec: number): number {
     return this.heap.u32[rec * 2 + 1];
   }
@@ -163,7 +169,7 @@ export class Shard {
     const rec = t.find(b, off, len, h);
     if (rec === 0) return 0;
     const exp = this.heap.f64[rec + 2];
-    if (exp !== 0 && exp <= now) {
+    if (exp !== 0 && now > exp) {
       this.deleteFound(db, rec);
       this.stats[Stat.Expired]++;
       return 0;

@@ -84,8 +84,7 @@ function forEachKey(c: Ctx, db: number, visit: (s: Shard, rec: number) => void):
     let cur = 0;
     do {
       cur = t.scan(cur, (rec) => {
-        const at = s.expireAt(rec);
-        if (at === 0 || at > c.now) visit(s, rec);
+        if (!s.isExpired(rec, c.now)) visit(s, rec);
       });
     } while (cur !== 0);
   }
@@ -229,8 +228,7 @@ function scanCommand(c: Ctx): void {
     if (found.length >= count || --budget <= 0) break;
   }
   const keep = found.filter(([s, rec]) => {
-    const at = s.expireAt(rec);
-    if (at !== 0 && at <= c.now) return false;
+    if (s.isExpired(rec, c.now)) return false;
     if (type !== null && kTypeNames[s.type(rec)] !== type) return false;
     return pattern === null || globMatch(pattern, keyString(s, rec), false);
   });
@@ -255,8 +253,7 @@ function randomkeyCommand(c: Ctx): void {
     }
     const rec = s.tables[c.db].random();
     if (rec === 0) continue;
-    const at = s.expireAt(rec);
-    if (at !== 0 && at <= c.now) {
+    if (s.isExpired(rec, c.now)) {
       // Expired: delete it through a lookup (lazy expiry) and try again.
       const key = s.keyBuffer(rec);
       s.lookup(c.db, key, 0, key.length, c.now);
