@@ -12,6 +12,8 @@ export interface Reply {
   simple(s: string): void;
   error(s: string): void;
   int(n: number | bigint): void;
+  /** An integer reply from its decimal digits b[off, off+len) (already validated). */
+  intDigits(b: Uint8Array, off: number, len: number): void;
   bulk(b: Uint8Array, off: number, len: number): void;
   bulkString(s: string): void;
   /** Null where a bulk string would be ($-1 in RESP2). */

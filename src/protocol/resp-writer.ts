@@ -136,15 +136,32 @@ export class RespWriter implements Reply {
   }
 
   int(n: number | bigint): void {
-    if (typeof n === 'number' && n >= 0 && n < 10) {
-      this.ensure(4);
-      const b = this.buf;
-      b[this.off++] = 0x3a;
-      b[this.off++] = 48 + n;
-      this.crlf();
-      return;
+    if (typeof n !== 'number' || !Number.isSafeInteger(n)) return this.line(0x3a, String(n));
+    this.ensure(24);
+    const b = this.buf;
+    b[this.off++] = 0x3a;
+    if (n < 0) {
+      b[this.off++] = 0x2d;
+      n = -n;
     }
-    this.line(0x3a, String(n));
+    // Digits straight into the buffer: count them, then fill from the right.
+    let len = 1;
+    for (let t = n; t >= 10; t = Math.floor(t / 10)) len++;
+    let o = this.off + len;
+    this.off = o;
+    do {
+      b[--o] = 48 + (n % 10);
+      n = Math.floor(n / 10);
+    } while (n > 0);
+    this.crlf();
+  }
+
+  intDigits(src: Uint8Array, off: number, len: number): void {
+    this.ensure(len + 3);
+    this.buf[this.off++] = 0x3a;
+    copyBytes(this.buf, this.off, src, off, len);
+    this.off += len;
+    this.crlf();
   }
 
   bulk(src: Uint8Array, off: number, len: number): void {

@@ -72,6 +72,10 @@ export class ValueWriter implements Reply {
   simple(s: string): void { this.put(s); }
   error(s: string): void { this.put(replyErrorFor(s)); }
   int(n: number | bigint): void { this.put(n); }
+  intDigits(b: Uint8Array, off: number, len: number): void {
+    const n = Number(Buffer.from(b.subarray(off, off + len)).toString('latin1'));
+    this.put(Number.isSafeInteger(n) ? n : BigInt(Buffer.from(b.subarray(off, off + len)).toString('latin1')));
+  }
   bulk(b: Uint8Array, off: number, len: number): void {
     const buf = Buffer.from(b.subarray(off, off + len));
     this.put(this.buffers ? buf : buf.toString('utf8'));

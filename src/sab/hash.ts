@@ -16,9 +16,27 @@ const crcTable = (() => {
   return t;
 })();
 
+/**
+ * Two bytes at a time: for a 16-bit CRC, feeding a 16-bit word w gives crc' = T16[crc ^ w],
+ * where T16[x] is the CRC of x's two bytes from a zero state (128 KiB, built once).
+ */
+const crcTable16 = (() => {
+  const t = new Uint16Array(65536);
+  for (let x = 0; x < 65536; x++) {
+    let c = 0;
+    c = ((c << 8) & 0xffff) ^ crcTable[((c >>> 8) ^ (x >>> 8)) & 0xff];
+    c = ((c << 8) & 0xffff) ^ crcTable[((c >>> 8) ^ (x & 0xff)) & 0xff];
+    t[x] = c;
+  }
+  return t;
+})();
+
 export function crc16(b: Uint8Array, off: number, len: number): number {
   let crc = 0;
-  for (let i = off, end = off + len; i < end; i++) crc = ((crc << 8) & 0xffff) ^ crcTable[((crc >>> 8) ^ b[i]) & 0xff];
+  let i = off;
+  const end = off + len, end2 = off + (len & ~1);
+  for (; i < end2; i += 2) crc = crcTable16[crc ^ ((b[i] << 8) | b[i + 1])];
+  if (i < end) crc = ((crc << 8) & 0xffff) ^ crcTable[((crc >>> 8) ^ b[i]) & 0xff];
   return crc;
 }
 

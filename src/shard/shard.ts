@@ -229,14 +229,17 @@ export class Shard {
   setString(
     db: number, rec: number, kb: Uint8Array, koff: number, klen: number,
     vb: Uint8Array, voff: number, vlen: number, expireAt: number, keepTtl: boolean, now: number,
+    enc: Enc = stringEncoding(vb, voff, vlen),
   ): number {
     const heap = this.heap;
-    const enc = stringEncoding(vb, voff, vlen);
     let ttl = expireAt;
     if (rec !== 0 && keepTtl) ttl = heap.f64[rec + 2];
     // Same-size inline string: overwrite in place.
-    if (rec !== 0 && vlen <= kInlineMax && heap.u32[rec * 2 + 3] === 0 && (heap.u32[rec * 2] & 0xf) === T.String &&
-        Heap.usable(kRecordHeader + klen + heap.u32[rec * 2 + 2]) === Heap.usable(kRecordHeader + klen + vlen)) {
+    if (rec !== 0 && vlen <= kInlineMax && heap.u32[rec * 2 + 3] === 0 && (heap.u32[rec * 2] & 0xf) === T.String) {
+      const oldLen = heap.u32[rec * 2 + 2];
+      if (oldLen !== vlen && Heap.usable(kRecordHeader + klen + oldLen) !== Heap.usable(kRecordHeader + klen + vlen)) {
+        return this.replaceString(db, rec, kb, koff, klen, vb, voff, vlen, ttl, enc, now);
+      }
       const o = rec * 8 + kRecordHeader + klen;
       copyBytes(heap.u8, o, vb, voff, vlen);
       heap.u32[rec * 2 + 2] = vlen;
@@ -244,6 +247,15 @@ export class Shard {
       this.setExpire(db, rec, ttl);
       return rec;
     }
+    return this.replaceString(db, rec, kb, koff, klen, vb, voff, vlen, ttl, enc, now);
+  }
+
+  /** setString's slow path: a new record replaces the old one (or is inserted). */
+  private replaceString(
+    db: number, rec: number, kb: Uint8Array, koff: number, klen: number,
+    vb: Uint8Array, voff: number, vlen: number, ttl: number, enc: Enc, now: number,
+  ): number {
+    const heap = this.heap;
     const nrec = this.newStringRecord(kb, koff, klen, vb, voff, vlen, vlen, enc, now);
     heap.f64[nrec + 2] = 0;
     const t = this.tables[db];

@@ -2,18 +2,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { Worker } from 'node:worker_threads';
 import { globMatch } from '../../src/server/glob.js';
 import { startRedis, rawClient, redisAvailable, type RawClient, type RunningTestServer } from '../helpers/server.js';
+import { prng } from '../helpers/prng.js';
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A line-by-line port of Redis 7.0's stringmatchlen_impl (util.c, with the skipLongerMatches

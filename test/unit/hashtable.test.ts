@@ -4,18 +4,8 @@ import { Heap } from '../../src/sab/alloc.js';
 import { KeyTable, kMinCapacity, kVolatileField, kCursorField } from '../../src/sab/hashtable.js';
 import { hashBytes } from '../../src/sab/hash.js';
 import { kRecordHeader } from '../../src/sab/record.js';
+import { prng } from '../helpers/prng.js';
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Table header fields (see the layout diagram in src/sab/hashtable.ts).
 const F = { count: 0, t0: 1, m0: 2, u0: 3, t1: 4, m1: 5, u1: 6, rehashIdx: 7 } as const;

@@ -1,17 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { RequestParser, ProtocolError, kReady, kNeedMore, kInlineMax, splitArgs } from '../../src/protocol/parser.js';
+import { prng } from '../helpers/prng.js';
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 

@@ -1,18 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { RespWriter } from '../../src/protocol/resp-writer.js';
 import { formatDouble, type Reply } from '../../src/protocol/reply.js';
+import { prng } from '../helpers/prng.js';
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function w(resp: 2 | 3 = 2): RespWriter {
   const x = new RespWriter();

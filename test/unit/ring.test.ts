@@ -10,6 +10,7 @@ import {
 } from '../../src/sab/ring.js';
 // @ts-expect-error plain .mjs helper shared with the worker scripts (no type declarations)
 import { makeVerifier } from './workers/ring-records.mjs';
+import { prng } from '../helpers/prng.js';
 
 function makeRing(capacity: number, byteOffset = 0): { sab: SharedArrayBuffer; ring: Ring } {
   const sab = new SharedArrayBuffer(byteOffset + Ring.bytesFor(capacity));
@@ -17,17 +18,6 @@ function makeRing(capacity: number, byteOffset = 0): { sab: SharedArrayBuffer; r
   return { sab, ring: new Ring(sab, byteOffset) };
 }
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Byte-wise equality (much faster than toEqual on large typed arrays). */
 function same(a: Uint8Array | null | undefined, b: Uint8Array | null | undefined): boolean {

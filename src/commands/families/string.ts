@@ -100,6 +100,34 @@ function storeText(c: Ctx, ki: number, rec: number, text: string): void {
   c.shard(ki).setString(c.db, rec, c.buf, c.offs[ki], c.lens[ki], bytes, 0, bytes.length, 0, true, c.now);
 }
 
+const digits = new Uint8Array(24);
+
+/**
+ * Store an integer's decimal text and reply it as an integer, without allocating and with
+ * one conversion to digits (the INCR family's hot path).
+ */
+function storeIntAndReply(c: Ctx, ki: number, rec: number, n: number | bigint): void {
+  if (typeof n === 'bigint') {
+    storeText(c, ki, rec, String(n));
+    return c.reply.int(n);
+  }
+  let v = Math.abs(n), i = digits.length;
+  while (v >= 2147483648) {
+    const q = Math.floor(v / 10);
+    digits[--i] = 48 + (v - q * 10);
+    v = q;
+  }
+  do {
+    const q = (v / 10) | 0;
+    digits[--i] = 48 + (v - q * 10);
+    v = q;
+  } while (v > 0);
+  if (n < 0) digits[--i] = 0x2d;
+  const len = digits.length - i;
+  c.shard(ki).setString(c.db, rec, c.buf, c.offs[ki], c.lens[ki], digits, i, len, 0, true, c.now, Enc.Int);
+  c.reply.intDigits(digits, i, len);
+}
+
 const kI64Min = -(2n ** 63n), kI64Max = 2n ** 63n - 1n;
 
 /** INCRBY core: returns the new value or null after replying an error. */
@@ -120,8 +148,7 @@ function incrGeneric(c: Ctx, by: number | bigint): void {
     if (big < kI64Min || big > kI64Max) return c.reply.error(E.overflow);
     next = big >= -(2n ** 53n) && big <= 2n ** 53n ? Number(big) : big;
   }
-  storeText(c, 1, rec, String(next));
-  c.reply.int(next);
+  storeIntAndReply(c, 1, rec, next);
 }
 
 // ------------------------------------------------------------------ commands
