@@ -7,6 +7,8 @@ import type { Shard } from '../shard/shard.js';
 import type { Engine } from '../server/engine.js';
 import type { Client } from '../server/client.js';
 import { eqUpper, parseInt64, parseLong } from './args.js';
+import { E } from '../errors.js';
+import type { T } from '../sab/record.js';
 
 export type Handler = (c: Ctx) => void;
 
@@ -77,6 +79,25 @@ export class Ctx {
   /** Lookup of key argument i for reading (lazy expiry, stats, LRU). */
   lookupRead(i: number): number {
     return this.shard(i).lookupRead(this.client.db, this.buf, this.offs[i], this.lens[i], this.now, !this.client.noTouch);
+  }
+
+  /**
+   * Look up key argument i expecting `type`: returns the record, 0 if absent, or -1 after
+   * replying WRONGTYPE (Redis's lookupKey…OrReply + checkType).
+   */
+  lookupTypeOrReply(i: number, type: T, write: boolean): number {
+    const rec = write ? this.lookupWrite(i) : this.lookupRead(i);
+    if (rec !== 0 && this.shard(i).type(rec) !== type) {
+      this.reply.error(E.wrongType);
+      return -1;
+    }
+    return rec;
+  }
+
+  /** Reply an array of status lines (the HELP subcommands). */
+  replyLines(lines: readonly string[]): void {
+    this.reply.array(lines.length);
+    for (const l of lines) this.reply.simple(l);
   }
 
   /** Lookup of key argument i for writing (lazy expiry, no stats; refreshes the LRU clock). */

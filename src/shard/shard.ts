@@ -50,8 +50,15 @@ export interface ShardHandle {
 
 /** LRU clock: seconds, 24 bits, as Redis's LRU_CLOCK. */
 export function lruClock(nowMs: number): number {
-  return Math.floor(nowMs / 1000) & 0xffffff;
+  // The clock is read once per turn, so the last conversion is almost always reusable.
+  if (nowMs !== lastClockMs) {
+    lastClockMs = nowMs;
+    lastClock = Math.floor(nowMs / 1000) & 0xffffff;
+  }
+  return lastClock;
 }
+let lastClockMs = -1;
+let lastClock = 0;
 
 export class Shard {
   readonly id: number;

@@ -66,12 +66,7 @@ const kZeros = new Uint8Array(4096);
 
 /** Look up key arg i; returns the record, 0 if absent, -1 after replying WRONGTYPE. */
 function lookupStringOrReply(c: Ctx, i: number, write: boolean): number {
-  const rec = write ? c.lookupWrite(i) : c.lookupRead(i);
-  if (rec !== 0 && c.shard(i).type(rec) !== T.String) {
-    c.reply.error(E.wrongType);
-    return -1;
-  }
-  return rec;
+  return c.lookupTypeOrReply(i, T.String, write);
 }
 
 /**

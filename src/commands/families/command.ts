@@ -499,8 +499,7 @@ const kHelp = [
 ];
 
 function commandHelpCommand(c: Ctx): void {
-  c.reply.array(kHelp.length);
-  for (const l of kHelp) c.reply.simple(l);
+  c.replyLines(kHelp);
 }
 
 // ------------------------------------------------------------------ registration

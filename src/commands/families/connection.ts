@@ -264,8 +264,7 @@ function clientHelpCommand(c: Ctx): void {
     'NO-TOUCH (ON|OFF)', "    Commands of this client will not change the keys' LRU/LFU.",
     'HELP', '    Prints this help.',
   ];
-  c.reply.array(lines.length);
-  for (const l of lines) c.reply.simple(l);
+  c.replyLines(lines);
 }
 
 // ------------------------------------------------------------------ registration

@@ -390,8 +390,7 @@ function objectHelpCommand(c: Ctx): void {
     'HELP',
     '    Prints this help.',
   ];
-  c.reply.array(lines.length);
-  for (const l of lines) c.reply.simple(l);
+  c.replyLines(lines);
 }
 
 // ------------------------------------------------------------------ registration

@@ -251,8 +251,7 @@ function configHelpCommand(c: Ctx): void {
     'RESETSTAT', '    Reset statistics reported by the INFO command.',
     'HELP', '    Prints this help.',
   ];
-  c.reply.array(lines.length);
-  for (const l of lines) c.reply.simple(l);
+  c.replyLines(lines);
 }
 
 function dbsizeCommand(c: Ctx): void {

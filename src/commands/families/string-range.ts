@@ -49,12 +49,7 @@ function parseLcsOptionsOrReply(c: Ctx): LcsOptions | null {
 
 /** Look up key arg i; returns the record, 0 if absent, -1 after replying WRONGTYPE. */
 function lookupStringOrReply(c: Ctx, i: number, write: boolean): number {
-  const rec = write ? c.lookupWrite(i) : c.lookupRead(i);
-  if (rec !== 0 && c.shard(i).type(rec) !== T.String) {
-    c.reply.error(E.wrongType);
-    return -1;
-  }
-  return rec;
+  return c.lookupTypeOrReply(i, T.String, write);
 }
 
 /**
