@@ -17,7 +17,9 @@
  *   [2] kUsedField         units handed out and not freed (small + large)
  *   [3] kLargeFreeField    head of the large-span free list (units ptr, 0 = empty)
  *   [4] kGrowsField        number of SAB grows (stats)
- *   [5..7]                 spare
+ *   [5] kChunkField       small-block carving chunk: next free unit (0 = none)
+ *   [6] kChunkEndField    end of that chunk (units)
+ *   [7]                   spare
  *   [8 .. 8+kClasses)      kClassHeadBase: free-list head per size class (units ptr)
  *   [kRootBase .. +64)     roots: fixed slots other structures use to find their headers
  *                          (the keyspace keeps its 16 db table pointers here)
@@ -33,6 +35,11 @@
  *   class's free list and is only ever reused for that class.
  * - Large sizes round up to kPage bytes; freed spans go to one first-fit list; a span bigger
  *   than the request is split and the tail stays on the list. Spans are not coalesced.
+ * - A small request with an empty class list is carved from the current chunk: a freed large
+ *   span (e.g. a keyspace table outgrown by a resize) taken off the large list, before the
+ *   heap top is bumped. So memory freed by big structures feeds small records instead of
+ *   waiting for another large request. The chunk's unused tail is abandoned when a request no
+ *   longer fits (at most kMaxSmall bytes).
  * - The buffer only grows (SharedArrayBuffer.grow), only under the shard lock; every other
  *   thread re-creates its fixed-length views in sync() when it next takes the lock.
  */
@@ -43,6 +50,8 @@ export const kTopField = 1;
 export const kUsedField = 2;
 export const kLargeFreeField = 3;
 export const kGrowsField = 4;
+export const kChunkField = 5;
+export const kChunkEndField = 6;
 export const kClassHeadBase = 8;
 export const kMaxSmall = 32 * 1024;
 export const kPage = 4096;
@@ -140,7 +149,7 @@ export class Heap {
         u32[kUsedField] += units;
         return p;
       }
-      const q = this.bump(units); // may throw OutOfMemoryError: count only what was handed out
+      const q = this.carve(units); // may throw OutOfMemoryError: count only what was handed out
       this.u32[kUsedField] += units;
       return q;
     }
@@ -220,6 +229,28 @@ export class Heap {
     const q = this.bump(units);
     this.u32[kUsedField] += units;
     return q;
+  }
+
+  /** A small block from the carving chunk, refilled from the large free list, else the top. */
+  private carve(units: number): number {
+    const u32 = this.u32;
+    let p = u32[kChunkField];
+    if (p !== 0 && p + units <= u32[kChunkEndField]) {
+      u32[kChunkField] = p + units;
+      return p;
+    }
+    // First fit: the first freed span that holds the request becomes the new chunk.
+    let prev = 0;
+    for (let span = u32[kLargeFreeField]; span !== 0; prev = span, span = u32[span * 2]) {
+      const size = u32[span * 2 + 1];
+      if (size < units) continue;
+      if (prev === 0) u32[kLargeFreeField] = u32[span * 2];
+      else u32[prev * 2] = u32[span * 2];
+      u32[kChunkField] = span + units;
+      u32[kChunkEndField] = span + size;
+      return span;
+    }
+    return this.bump(units);
   }
 
   private bump(units: number): number {
