@@ -13,7 +13,9 @@
 import type net from 'node:net';
 import { Ctx } from '../commands/context.js';
 import { ALL_FAMILIES } from '../commands/families/index.js';
-import { ClosedError, ReplyError } from '../errors.js';
+import type { Command } from '../commands/registry.js';
+import { ClosedError, ReplyError, WrongTypeError } from '../errors.js';
+import { T } from '../sab/record.js';
 import { ValueWriter, type Value } from '../protocol/value-writer.js';
 import { Client } from '../server/client.js';
 import { Config } from '../server/config.js';
@@ -41,34 +43,74 @@ export interface Listening {
 class SpindleBase {
   readonly engine: Engine;
   private readonly ctx: Ctx;
+  private readonly getCmd: Command;
+  private readonly setCmd: Command;
   private readonly writer = new ValueWriter();
   private closed = false;
   private readonly servers = new Set<net.Server>();
 
   constructor(readonly handle: StoreHandle, config: Config, private readonly store: Store | null) {
     this.engine = new Engine(handle, config, ALL_FAMILIES);
+    this.getCmd = this.engine.registry.get('get')!;
+    this.setCmd = this.engine.registry.get('set')!;
     const client = new Client(this.engine.nextClientId(), 'embedded', 'embedded', -1, false);
     client.resp = 3;
     this.ctx = new Ctx(this.engine, client, this.writer);
   }
 
-  private load(args: Arg[]): void {
-    const bufs = args.map((a) => (Buffer.isBuffer(a) ? a : a instanceof Uint8Array ? Buffer.from(a) : Buffer.from(String(a))));
-    const total = bufs.reduce((n, b) => n + b.length, 0);
-    const all = Buffer.allocUnsafe(total);
-    const offs = new Int32Array(bufs.length), lens = new Int32Array(bufs.length);
-    let o = 0;
-    for (let i = 0; i < bufs.length; i++) {
-      bufs[i].copy(all, o);
-      offs[i] = o;
-      lens[i] = bufs[i].length;
-      o += bufs[i].length;
+  /** Argument bytes of the current call, laid out back to back (reused between calls). */
+  private argBuf: Buffer = Buffer.allocUnsafe(4096);
+  private argOffs = new Int32Array(16);
+  private argLens = new Int32Array(16);
+
+  private load(name: string, args: Arg[]): void {
+    const n = args.length + 1;
+    if (this.argOffs.length < n) {
+      this.argOffs = new Int32Array(n * 2);
+      this.argLens = new Int32Array(n * 2);
     }
+    let o = this.put(name, 0, 0);
+    for (let i = 0; i < args.length; i++) o = this.put(args[i], o, i + 1);
     const c = this.ctx;
-    c.buf = all;
-    c.offs = offs;
-    c.lens = lens;
-    c.argc = bufs.length;
+    c.buf = this.argBuf;
+    c.offs = this.argOffs;
+    c.lens = this.argLens;
+    c.argc = n;
+  }
+
+  /** Append one argument at byte o; returns the next free byte. */
+  private put(a: Arg, o: number, i: number): number {
+    let b = this.argBuf;
+    if (typeof a === 'string') {
+      const n = a.length;
+      if (b.length - o < n * 3) b = this.grow(o, n * 3);
+      this.argOffs[i] = o;
+      // Short ASCII (keys, small values) by hand: Buffer#write costs ~60 ns a call.
+      let j = 0;
+      if (n < 64) {
+        for (; j < n; j++) {
+          const ch = a.charCodeAt(j);
+          if (ch > 0x7f) break;
+          b[o + j] = ch;
+        }
+      }
+      const len = j === n ? n : b.write(a, o, 'utf8');
+      this.argLens[i] = len;
+      return o + len;
+    }
+    if (typeof a === 'number' || typeof a === 'bigint') return this.put(String(a), o, i);
+    if (b.length - o < a.length) b = this.grow(o, a.length);
+    b.set(a, o);
+    this.argOffs[i] = o;
+    this.argLens[i] = a.length;
+    return o + a.length;
+  }
+
+  private grow(used: number, more: number): Buffer {
+    const nb: Buffer = Buffer.allocUnsafe(Math.max(this.argBuf.length * 2, used + more));
+    this.argBuf.copy(nb, 0, 0, used);
+    this.argBuf = nb;
+    return nb;
   }
 
   private finish(): Value {
@@ -82,7 +124,7 @@ class SpindleBase {
     if (this.closed) throw new ClosedError();
     if (args.length === 0 && name.includes(' ')) return this.callSync(...(name.split(' ') as [string, ...string[]]));
     this.writer.buffers = false;
-    this.load([name, ...args]);
+    this.load(name, args);
     try {
       this.engine.execute(this.ctx, true);
     } finally {
@@ -95,7 +137,7 @@ class SpindleBase {
   callBufferSync(name: string, ...args: Arg[]): Value {
     if (this.closed) throw new ClosedError();
     this.writer.buffers = true;
-    this.load([name, ...args]);
+    this.load(name, args);
     try {
       this.engine.execute(this.ctx, true);
     } finally {
@@ -110,7 +152,7 @@ class SpindleBase {
     if (this.closed) throw new ClosedError();
     this.writer.buffers = false;
     for (;;) {
-      this.load([name, ...args]);
+      this.load(name, args);
       let ran: boolean;
       try {
         ran = this.engine.execute(this.ctx, false);
@@ -143,12 +185,71 @@ class SpindleBase {
     if (this.store) await this.store.close();
   }
 
+  /**
+   * GET without the command machinery: encode the key, take its shard's lock, read the value
+   * straight out of shared memory. Same semantics (lazy expiry, stats, WRONGTYPE) as GET.
+   * Returns undefined when `blocking` is false and the shard is busy.
+   */
+  private fastGet(key: Arg, blocking: boolean): string | null | undefined {
+    if (this.closed) throw new ClosedError();
+    this.load('get', [key]);
+    const c = this.ctx, b = c.buf, off = c.offs[1], len = c.lens[1];
+    const engine = this.engine;
+    const shard = engine.shards[engine.shardOfKey(b, off, len)];
+    if (blocking) shard.acquire();
+    else if (!shard.tryAcquire()) return undefined;
+    try {
+      engine.countCall(this.getCmd);
+      const rec = shard.lookupRead(c.client.db, b, off, len, Date.now(), !c.client.noTouch);
+      if (rec === 0) return null;
+      if (shard.type(rec) !== T.String) throw new WrongTypeError();
+      return Buffer.from(shard.heap.u8.buffer, shard.valOffset(rec), shard.valLen(rec)).toString('utf8');
+    } finally {
+      shard.release();
+    }
+  }
+
+  /** SET key value (no options) written straight into shared memory; undefined if busy. */
+  private fastSet(key: Arg, value: Arg, blocking: boolean): 'OK' | undefined {
+    if (this.closed) throw new ClosedError();
+    this.load('set', [key, value]);
+    const c = this.ctx, b = c.buf, off = c.offs[1], len = c.lens[1];
+    const engine = this.engine;
+    const shard = engine.shards[engine.shardOfKey(b, off, len)];
+    if (blocking) shard.acquire();
+    else if (!shard.tryAcquire()) return undefined;
+    try {
+      engine.countCall(this.setCmd);
+      const now = Date.now();
+      const rec = shard.lookup(c.client.db, b, off, len, now);
+      shard.setString(c.client.db, rec, b, off, len, b, c.offs[2], c.lens[2], 0, false, now);
+      return 'OK';
+    } finally {
+      shard.release();
+    }
+  }
+
   getSync(key: Arg): string | null {
-    return this.callSync('get', key) as string | null;
+    return this.fastGet(key, true) as string | null;
   }
 
   setSync(key: Arg, value: Arg, ...options: Arg[]): string | null {
-    return this.callSync('set', key, value, ...options) as string | null;
+    if (options.length > 0) return this.callSync('set', key, value, ...options) as string | null;
+    return this.fastSet(key, value, true)!;
+  }
+
+  /** GET: the fast path when the shard is free, else the full command path (which waits). */
+  async get(key: Arg): Promise<string | null> {
+    const v = this.fastGet(key, false);
+    return v !== undefined ? v : ((await this.call('get', key)) as string | null);
+  }
+
+  async set(key: Arg, value: Arg, ...options: Arg[]): Promise<string | null> {
+    if (options.length === 0) {
+      const v = this.fastSet(key, value, false);
+      if (v !== undefined) return v;
+    }
+    return (await this.call('set', key, value, ...options)) as string | null;
   }
 
   delSync(...keys: Arg[]): number {
@@ -160,7 +261,7 @@ class SpindleBase {
   }
 }
 
-export type Spindle = SpindleBase & CommandMethods;
+export type Spindle = SpindleBase & Omit<CommandMethods, 'get' | 'set'>;
 
 function makeConfig(opts: OpenOptions): Config {
   const config = new Config();
@@ -173,7 +274,11 @@ function makeConfig(opts: OpenOptions): Config {
 }
 
 function withMethods(base: SpindleBase): Spindle {
-  Object.assign(base, commandMethods(base.engine.registry, (name, args) => base.call(name, ...args)));
+  const methods = commandMethods(base.engine.registry, (name, args) => base.call(name, ...args));
+  // get and set have fast paths on the class itself.
+  delete methods.get;
+  delete methods.set;
+  Object.assign(base, methods);
   return base as Spindle;
 }
 

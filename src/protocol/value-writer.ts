@@ -28,7 +28,7 @@ export class ValueWriter implements Reply {
     const r = this.result;
     this.result = undefined;
     this.done = false;
-    this.stack.length = 0;
+    if (this.stack.length !== 0) this.stack.length = 0;
     return r;
   }
 
@@ -77,8 +77,9 @@ export class ValueWriter implements Reply {
     this.put(Number.isSafeInteger(n) ? n : BigInt(Buffer.from(b.subarray(off, off + len)).toString('latin1')));
   }
   bulk(b: Uint8Array, off: number, len: number): void {
-    const buf = Buffer.from(b.subarray(off, off + len));
-    this.put(this.buffers ? buf : buf.toString('utf8'));
+    if (this.buffers) return this.put(Buffer.from(b.subarray(off, off + len)));
+    // A view, not a copy: toString makes the one copy (works for shared memory too).
+    this.put(Buffer.from(b.buffer, b.byteOffset + off, len).toString('utf8'));
   }
   bulkString(s: string): void { this.put(this.buffers ? Buffer.from(s) : s); }
   nullBulk(): void { this.put(null); }

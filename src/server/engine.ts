@@ -127,6 +127,12 @@ export class Engine {
     return true;
   }
 
+  /** Count a call made outside execute() (the embedded fast paths), for INFO. */
+  countCall(cmd: Command): void {
+    cmd.calls++;
+    this.gf64[4]++;
+  }
+
   /** Fill ctx.keyShard for key arguments and return the mask of shards the command needs. */
   private routeKeys(c: Ctx, cmd: Command): number {
     if (cmd.allShards) return this.allMask;
