@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHarness } from './harness.js';
 import { ALL_SPECS, findSpec } from '../../src/commands/specs/index.js';
-import { legacyRange } from '../../src/commands/families/command.js';
+import { legacyRange } from '../../src/commands/command-reply.js';
 import type { KeySpec } from '../../src/commands/spec.js';
 
 const h = createHarness({ shards: 2 });
