@@ -36,6 +36,8 @@ export class Store {
         workerData: { handle: h, hz: opts.hz ?? 10 },
       });
       w.unref();
+      // An upkeep failure must not take the store down: lazy expiry still works without it.
+      w.on('error', (err) => console.error(`spindle: owner worker of shard ${h.id} stopped:`, err));
       store.workers.push(w);
       store.owners.push(Comlink.wrap<OwnerApi>(nodeEndpoint(w)));
     }
