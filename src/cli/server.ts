@@ -16,6 +16,10 @@ if (errors.length > 0) {
 }
 if (config.num('shards') === 0) config.set('shards', String(Math.max(1, Math.min(31, os.availableParallelism()))), true);
 
+// Every command runs inside a connection's try/catch; this is the last line of defence for a
+// failure elsewhere (a socket callback, a timer): log it and keep serving the data in memory.
+process.on('uncaughtException', (err) => console.error('spindle: uncaught exception', err));
+
 startServer(config).then(
   (srv) => {
     console.log(`Spindle ${srv.version} (Redis ${srv.redisVersion} compatible), pid ${process.pid}, ` +
