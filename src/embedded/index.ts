@@ -16,6 +16,7 @@ import { ALL_FAMILIES } from '../commands/families/index.js';
 import type { Command } from '../commands/registry.js';
 import { ClosedError, ReplyError, WrongTypeError } from '../errors.js';
 import { T } from '../sab/record.js';
+import type { Shard } from '../shard/shard.js';
 import { ValueWriter, type Value } from '../protocol/value-writer.js';
 import { Client } from '../server/client.js';
 import { Config } from '../server/config.js';
@@ -186,21 +187,30 @@ class SpindleBase {
   }
 
   /**
-   * GET without the command machinery: encode the key, take its shard's lock, read the value
-   * straight out of shared memory. Same semantics (lazy expiry, stats, WRONGTYPE) as GET.
-   * Returns undefined when `blocking` is false and the shard is busy.
+   * The fast paths' prologue: lay out the arguments (key at 1), and take the key's shard lock.
+   * Returns the locked shard, or undefined when `blocking` is false and the shard is busy.
    */
-  private fastGet(key: Arg, blocking: boolean): string | null | undefined {
+  private lockKeyShard(name: string, args: Arg[], blocking: boolean): Shard | undefined {
     if (this.closed) throw new ClosedError();
-    this.load('get', [key]);
-    const c = this.ctx, b = c.buf, off = c.offs[1], len = c.lens[1];
-    const engine = this.engine;
-    const shard = engine.shards[engine.shardOfKey(b, off, len)];
+    this.load(name, args);
+    const c = this.ctx;
+    const shard = this.engine.shards[this.engine.shardOfKey(c.buf, c.offs[1], c.lens[1])];
     if (blocking) shard.acquire();
     else if (!shard.tryAcquire()) return undefined;
+    return shard;
+  }
+
+  /**
+   * GET without the command machinery: read the value straight out of shared memory, with
+   * GET's semantics (lazy expiry, stats, WRONGTYPE). Undefined when not blocking and busy.
+   */
+  private fastGet(key: Arg, blocking: boolean): string | null | undefined {
+    const shard = this.lockKeyShard('get', [key], blocking);
+    if (shard === undefined) return undefined;
+    const c = this.ctx;
     try {
-      engine.countCall(this.getCmd);
-      const rec = shard.lookupRead(c.client.db, b, off, len, Date.now(), !c.client.noTouch);
+      this.engine.countCall(this.getCmd);
+      const rec = shard.lookupRead(c.client.db, c.buf, c.offs[1], c.lens[1], Date.now(), !c.client.noTouch);
       if (rec === 0) return null;
       if (shard.type(rec) !== T.String) throw new WrongTypeError();
       return Buffer.from(shard.heap.u8.buffer, shard.valOffset(rec), shard.valLen(rec)).toString('utf8');
@@ -211,15 +221,11 @@ class SpindleBase {
 
   /** SET key value (no options) written straight into shared memory; undefined if busy. */
   private fastSet(key: Arg, value: Arg, blocking: boolean): 'OK' | undefined {
-    if (this.closed) throw new ClosedError();
-    this.load('set', [key, value]);
+    const shard = this.lockKeyShard('set', [key, value], blocking);
+    if (shard === undefined) return undefined;
     const c = this.ctx, b = c.buf, off = c.offs[1], len = c.lens[1];
-    const engine = this.engine;
-    const shard = engine.shards[engine.shardOfKey(b, off, len)];
-    if (blocking) shard.acquire();
-    else if (!shard.tryAcquire()) return undefined;
     try {
-      engine.countCall(this.setCmd);
+      this.engine.countCall(this.setCmd);
       const now = Date.now();
       const rec = shard.lookup(c.client.db, b, off, len, now);
       shard.setString(c.client.db, rec, b, off, len, b, c.offs[2], c.lens[2], 0, false, now);
