@@ -1,18 +1,16 @@
 /**
  * Generic (keyspace) family, as Redis's db.c/expire.c/object.c: DEL, UNLINK, EXISTS, TOUCH,
- * TYPE, the EXPIRE family, TTL family, PERSIST, KEYS, SCAN, RANDOMKEY, RENAME(NX), COPY, MOVE,
- * SWAPDB and OBJECT.
+ * TYPE, the EXPIRE family, TTL family, PERSIST, RENAME(NX), COPY, MOVE, SWAPDB and OBJECT.
+ * The commands that walk the whole keyspace (KEYS, SCAN, RANDOMKEY) are in generic-scan.ts.
  *
- * Multi-key commands get every involved shard locked by the dispatcher; whole-keyspace ones
- * (KEYS, SCAN, RANDOMKEY, SWAPDB) are registered with allShards. Parse → op → reply, then the
- * registration table.
+ * Multi-key commands get every involved shard locked by the dispatcher; SWAPDB is registered
+ * with allShards. Parse → op → reply, then the registration table.
  */
 import type { Ctx, FamilyTable } from '../context.js';
 import { E, EG } from '../../errors.js';
 import { Enc, T, kEncNames, kTypeNames } from '../../sab/record.js';
 import { hashBytes } from '../../sab/hash.js';
 import { kDatabases, lruClock, type Shard } from '../../shard/shard.js';
-import { globMatch } from '../../server/glob.js';
 import { parseInt64 } from '../args.js';
 import { expireWhenOrReply } from '../expire-time.js';
 
@@ -75,28 +73,6 @@ function detach(s: Shard, rec: number): Detached {
 function attach(s: Shard, db: number, b: Uint8Array, off: number, len: number, d: Detached, now: number): void {
   s.lastHash = hashBytes(b, off, len);
   s.setString(db, 0, b, off, len, d.value, 0, d.value.length, d.expireAt, false, now);
-}
-
-/** Visit every live key of a db across shards (caller holds every shard lock). */
-function forEachKey(c: Ctx, db: number, visit: (s: Shard, rec: number) => void): void {
-  for (const s of c.engine.shards) {
-    const t = s.tables[db];
-    let cur = 0;
-    do {
-      cur = t.scan(cur, (rec) => {
-        if (!s.isExpired(rec, c.now)) visit(s, rec);
-      });
-    } while (cur !== 0);
-  }
-}
-
-function keyString(s: Shard, rec: number): string {
-  const o = s.keyOffset(rec);
-  return Buffer.from(s.heap.u8.buffer, o, s.keyLen(rec)).toString('latin1');
-}
-
-function replyKey(c: Ctx, s: Shard, rec: number): void {
-  c.reply.bulk(s.heap.u8, s.keyOffset(rec), s.keyLen(rec));
 }
 
 // ------------------------------------------------------------------ commands
@@ -166,102 +142,6 @@ function persistCommand(c: Ctx): void {
   if (rec === 0 || s.expireAt(rec) === 0) return c.reply.int(0);
   s.setExpire(c.db, rec, 0);
   c.reply.int(1);
-}
-
-function keysCommand(c: Ctx): void {
-  const pattern = c.bin(1);
-  const all = pattern === '*';
-  const hits: [Shard, number][] = [];
-  forEachKey(c, c.db, (s, rec) => {
-    if (all || globMatch(pattern, keyString(s, rec), false)) hits.push([s, rec]);
-  });
-  c.reply.array(hits.length);
-  for (const [s, rec] of hits) replyKey(c, s, rec);
-}
-
-/** A cursor as C's strtoul reads it (Redis 7.0): optional sign, digits, wrapping mod 2^64. */
-function parseScanCursor(s: string): bigint | null {
-  if (!/^[+-]?\d+$/.test(s)) return null;
-  const neg = s[0] === '-';
-  const v = BigInt(s.replace(/^[+-]/, ''));
-  if (v > 0xffffffffffffffffn) return null;
-  return neg ? (0x10000000000000000n - v) % 0x10000000000000000n : v;
-}
-
-/**
- * SCAN cursor layout: cursor = tableCursor * nShards + shard. Each shard's table is walked with
- * Redis's reverse-binary cursor; when it wraps to 0 the scan moves on to the next shard.
- */
-function scanCommand(c: Ctx): void {
-  const n = c.engine.shards.length;
-  const raw = parseScanCursor(c.bin(1));
-  if (raw === null) return c.reply.error(E.invalidCursor);
-  // Cursors we never hand out (beyond tableCursor·n + shard) are folded into range.
-  let cursor = raw < BigInt(2 ** 32 * n) ? Number(raw) : Number(raw % BigInt(n)) + n * Number((raw / BigInt(n)) & 0xffffffffn);
-  let count = 10, pattern: string | null = null, type: string | null = null;
-  for (let i = 2; i < c.argc; i++) {
-    const more = i + 1 < c.argc;
-    if (c.is(i, 'COUNT') && more) {
-      const v = c.long(++i);
-      if (v === null) return c.reply.error(E.notInteger);
-      if (v < 1) return c.reply.error(E.syntax);
-      count = v;
-    } else if (c.is(i, 'MATCH') && more) {
-      pattern = c.bin(++i);
-      if (pattern === '*') pattern = null;
-    } else if (c.is(i, 'TYPE') && more) {
-      type = c.str(++i).toLowerCase();
-    } else return c.reply.error(E.syntax);
-  }
-  let shardIdx = cursor % n;
-  let tc = Math.floor(cursor / n);
-  const found: [Shard, number][] = [];
-  let budget = count * 10;
-  for (;;) {
-    const s = c.engine.shards[shardIdx];
-    tc = s.tables[c.db].scan(tc, (rec) => found.push([s, rec]));
-    if (tc === 0) {
-      shardIdx++;
-      if (shardIdx >= n) { cursor = 0; break; }
-    }
-    cursor = tc * n + shardIdx;
-    if (found.length >= count || --budget <= 0) break;
-  }
-  const keep = found.filter(([s, rec]) => {
-    if (s.isExpired(rec, c.now)) return false;
-    if (type !== null && kTypeNames[s.type(rec)] !== type) return false;
-    return pattern === null || globMatch(pattern, keyString(s, rec), false);
-  });
-  c.reply.array(2);
-  c.reply.bulkString(String(cursor));
-  c.reply.array(keep.length);
-  for (const [s, rec] of keep) replyKey(c, s, rec);
-}
-
-function randomkeyCommand(c: Ctx): void {
-  const shards = c.engine.shards;
-  for (let tries = 0; tries < 100; tries++) {
-    let total = 0;
-    for (const s of shards) total += s.dbSize(c.db);
-    if (total === 0) return c.reply.nullBulk();
-    let pick = Math.floor(Math.random() * total);
-    let s = shards[0];
-    for (const sh of shards) {
-      const sz = sh.dbSize(c.db);
-      if (pick < sz) { s = sh; break; }
-      pick -= sz;
-    }
-    const rec = s.tables[c.db].random();
-    if (rec === 0) continue;
-    if (s.isExpired(rec, c.now)) {
-      // Expired: delete it through a lookup (lazy expiry) and try again.
-      const key = s.keyBuffer(rec);
-      s.lookup(c.db, key, 0, key.length, c.now);
-      continue;
-    }
-    return replyKey(c, s, rec);
-  }
-  c.reply.nullBulk();
 }
 
 function renameGeneric(c: Ctx, nx: boolean): void {
@@ -410,9 +290,6 @@ export const genericCommands: FamilyTable = {
   expiretime: { handler: (c) => ttlGeneric(c, false, true) },
   pexpiretime: { handler: (c) => ttlGeneric(c, true, true) },
   persist: { handler: persistCommand },
-  keys: { handler: keysCommand, allShards: true },
-  scan: { handler: scanCommand, allShards: true },
-  randomkey: { handler: randomkeyCommand, allShards: true },
   rename: { handler: (c) => renameGeneric(c, false) },
   renamenx: { handler: (c) => renameGeneric(c, true) },
   copy: { handler: copyCommand },

@@ -4,6 +4,7 @@ import { bitmapCommands } from './bitmap.js';
 import { commandCommands } from './command.js';
 import { connectionCommands } from './connection.js';
 import { genericCommands } from './generic.js';
+import { genericScanCommands } from './generic-scan.js';
 import { serverCommands } from './server.js';
 import { stringCommands } from './string.js';
 import { stringRangeCommands } from './string-range.js';
@@ -14,6 +15,7 @@ export const ALL_FAMILIES: FamilyTable[] = [
   bitmapCommands,
   connectionCommands,
   genericCommands,
+  genericScanCommands,
   serverCommands,
   commandCommands,
 ];
