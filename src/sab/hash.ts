@@ -40,18 +40,34 @@ export function crc16(b: Uint8Array, off: number, len: number): number {
   return crc;
 }
 
-/** Redis Cluster hash slot, honouring {hash tags}: the first non-empty {...} section. */
+/**
+ * Redis Cluster hash slot, honouring {hash tags}: the first non-empty {...} section.
+ * One pass for the common key without '{': the CRC runs while looking for the brace.
+ */
 export function keySlot(b: Uint8Array, off: number, len: number): number {
+  const end = off + len, end2 = off + (len & ~1);
+  let crc = 0, i = off;
+  for (; i < end2; i += 2) {
+    const x = b[i], y = b[i + 1];
+    if (x === 0x7b || y === 0x7b) return taggedSlot(b, off, len);
+    crc = crcTable16[crc ^ ((x << 8) | y)];
+  }
+  if (i < end) {
+    if (b[i] === 0x7b) return taggedSlot(b, off, len);
+    crc = ((crc << 8) & 0xffff) ^ crcTable[((crc >>> 8) ^ b[i]) & 0xff];
+  }
+  return crc & (kSlots - 1);
+}
+
+/** keySlot for a key that contains '{'. */
+function taggedSlot(b: Uint8Array, off: number, len: number): number {
   const end = off + len;
-  for (let i = off; i < end; i++) {
-    if (b[i] === 0x7b /* { */) {
-      for (let j = i + 1; j < end; j++) {
-        if (b[j] === 0x7d /* } */) {
-          if (j === i + 1) break; // "{}": hash the whole key
-          return crc16(b, i + 1, j - i - 1) & (kSlots - 1);
-        }
-      }
-      break;
+  let i = off;
+  while (b[i] !== 0x7b) i++;
+  for (let j = i + 1; j < end; j++) {
+    if (b[j] === 0x7d /* } */) {
+      if (j === i + 1) break; // "{}": hash the whole key
+      return crc16(b, i + 1, j - i - 1) & (kSlots - 1);
     }
   }
   return crc16(b, off, len) & (kSlots - 1);
