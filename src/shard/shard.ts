@@ -21,7 +21,7 @@ import { FutexLock } from '../sab/lock.js';
 import { hashBytes } from '../sab/hash.js';
 import { copyBytes } from '../sab/bytes.js';
 import { KeyTable, kVolatileField } from '../sab/hashtable.js';
-import { Enc, T, kInlineMax, kRecordHeader, kValueHeader } from '../sab/record.js';
+import { Enc, T, kInlineMax, kRecordHeader, kTypeNames, kValueHeader } from '../sab/record.js';
 
 export const kDatabases = 16;
 export const kControlBytes = 256;
@@ -348,16 +348,18 @@ export class Shard {
     u32[rec * 2] = (u32[rec * 2] & ~0xf0) | (enc << 4);
   }
 
-  /** Re-derive the encoding byte of a string after an in-place edit. */
-  refreshStringEncoding(rec: number): void {
-    const u32 = this.heap.u32;
-    const enc = stringEncoding(this.heap.u8, this.valOffset(rec), u32[rec * 2 + 2]);
-    u32[rec * 2] = (u32[rec * 2] & ~0xf0) | (enc << 4);
+  /** Throw unless insertCopy() can copy this record (strings only, so far). */
+  checkCopyable(rec: number): void {
+    const type = this.type(rec);
+    if (type !== T.String) throw new Error(`moving keys of type ${kTypeNames[type]} is not supported yet`);
   }
 
-  /** Copy a record (any type) as key `kb` into db `db` of this shard; the key must be absent. */
+  /**
+   * Copy a record as key `kb` into db `db` of this shard (RENAME, COPY, MOVE); the key must be
+   * absent. The source may be in this shard or another one whose lock the caller holds.
+   */
   insertCopy(db: number, from: Shard, rec: number, kb: Uint8Array, koff: number, klen: number, keepExpire: boolean, now: number): number {
-    if (from.type(rec) !== T.String) throw new Error('only strings can be copied yet');
+    from.checkCopyable(rec);
     const vo = from.valOffset(rec), vl = from.valLen(rec);
     const src = from === this ? this.heap.u8.slice(vo, vo + vl) : from.heap.u8.subarray(vo, vo + vl);
     this.lastHash = hashBytes(kb, koff, klen);

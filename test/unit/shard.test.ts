@@ -333,14 +333,6 @@ describe('Shard: resizeString', () => {
     expect(s.heap.usedBytes() - base).toBe(expected);
   });
 
-  it('refreshStringEncoding re-derives the encoding after an in-place edit', () => {
-    const s = newShard();
-    const r = set(s, 0, 'k', 'abc');
-    expect(encName(s, r)).toBe('embstr');
-    s.heap.u8.set(enc('123'), s.valOffset(r));
-    s.refreshStringEncoding(r);
-    expect(encName(s, r)).toBe('int');
-  });
 });
 
 describe('Shard: expiry', () => {

@@ -9,8 +9,7 @@
 import type { Ctx, FamilyTable } from '../context.js';
 import { E, EG } from '../../errors.js';
 import { Enc, T, kEncNames, kTypeNames } from '../../sab/record.js';
-import { hashBytes } from '../../sab/hash.js';
-import { kDatabases, lruClock, type Shard } from '../../shard/shard.js';
+import { kDatabases, lruClock } from '../../shard/shard.js';
 import { parseInt64 } from '../args.js';
 import { expireWhenOrReply } from '../expire-time.js';
 
@@ -55,25 +54,6 @@ function parseDbOrReply(c: Ctx, i: number): number | null {
 }
 
 // ------------------------------------------------------------------ ops
-
-/** A key's value, lifted out of shared memory so it can be written under another key. */
-interface Detached {
-  type: T;
-  value: Buffer;
-  expireAt: number;
-}
-
-function detach(s: Shard, rec: number): Detached {
-  const type = s.type(rec);
-  if (type !== T.String) throw new Error(`moving keys of type ${kTypeNames[type]} is not supported yet`);
-  return { type, value: s.valueBuffer(rec), expireAt: s.expireAt(rec) };
-}
-
-/** Write a detached value as key b[off,len) into db of shard s; the key must have just been looked up (absent). */
-function attach(s: Shard, db: number, b: Uint8Array, off: number, len: number, d: Detached, now: number): void {
-  s.lastHash = hashBytes(b, off, len);
-  s.setString(db, 0, b, off, len, d.value, 0, d.value.length, d.expireAt, false, now);
-}
 
 // ------------------------------------------------------------------ commands
 
@@ -151,13 +131,13 @@ function renameGeneric(c: Ctx, nx: boolean): void {
   if (c.lens[1] === c.lens[2] && Buffer.compare(c.arg(1), c.arg(2)) === 0) {
     return nx ? c.reply.int(0) : c.reply.ok();
   }
-  const d = detach(src, rec);
+  src.checkCopyable(rec);
   const drec = c.lookupWrite(2);
   if (drec !== 0) {
     if (nx) return c.reply.int(0);
     dst.deleteFound(c.db, drec);
   }
-  attach(dst, c.db, c.buf, c.offs[2], c.lens[2], d, c.now);
+  dst.insertCopy(c.db, src, rec, c.buf, c.offs[2], c.lens[2], true, c.now);
   const again = c.lookupWrite(1);
   src.deleteFound(c.db, again);
   if (nx) c.reply.int(1);
@@ -180,13 +160,13 @@ function copyCommand(c: Ctx): void {
   const src = c.shard(1), dst = c.shard(2);
   const rec = c.lookupWrite(1);
   if (rec === 0) return c.reply.int(0);
-  const d = detach(src, rec);
+  src.checkCopyable(rec);
   const drec = dst.lookup(db, c.buf, c.offs[2], c.lens[2], c.now);
   if (drec !== 0) {
     if (!replace) return c.reply.int(0);
     dst.deleteFound(db, drec);
   }
-  attach(dst, db, c.buf, c.offs[2], c.lens[2], d, c.now);
+  dst.insertCopy(db, src, rec, c.buf, c.offs[2], c.lens[2], true, c.now);
   c.reply.int(1);
 }
 
@@ -198,9 +178,9 @@ function moveCommand(c: Ctx): void {
   const s = c.shard(1);
   const rec = c.lookupWrite(1);
   if (rec === 0) return c.reply.int(0);
-  const d = detach(s, rec);
+  s.checkCopyable(rec);
   if (s.lookup(db, c.buf, c.offs[1], c.lens[1], c.now) !== 0) return c.reply.int(0);
-  attach(s, db, c.buf, c.offs[1], c.lens[1], d, c.now);
+  s.insertCopy(db, s, rec, c.buf, c.offs[1], c.lens[1], true, c.now);
   s.deleteFound(c.db, c.lookupWrite(1));
   c.reply.int(1);
 }
