@@ -12,9 +12,13 @@ const kBigBulk = 64 * 1024;
 
 export class RespWriter implements Reply {
   resp: 2 | 3 = 2;
-  /** Error replies written (INFO total_error_replies), and their codes (INFO errorstats). */
-  errors = 0;
+  /** Codes of the error replies written since the caller last cleared it (INFO errorstats). */
   errorCodes: string[] = [];
+
+  /** Error replies written since errorCodes was last cleared (INFO total_error_replies). */
+  get errors(): number {
+    return this.errorCodes.length;
+  }
   private buf: Buffer = Buffer.allocUnsafe(kArenaSize);
   private start = 0;
   private off = 0;
@@ -129,7 +133,6 @@ export class RespWriter implements Reply {
   }
 
   error(s: string): void {
-    this.errors++;
     const sp = s.indexOf(' ');
     this.errorCodes.push(sp < 0 ? s : s.slice(0, sp));
     this.binLine(0x2d, s);

@@ -109,7 +109,6 @@ export class Connection {
     if (this.writer.errors !== 0) {
       engine.errorReplies += this.writer.errors;
       for (const code of this.writer.errorCodes) engine.errorStats.set(code, (engine.errorStats.get(code) ?? 0) + 1);
-      this.writer.errors = 0;
       this.writer.errorCodes.length = 0;
     }
     const out = this.writer.flushParts();
