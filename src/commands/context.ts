@@ -100,6 +100,24 @@ export class Ctx {
     for (const l of lines) this.reply.simple(l);
   }
 
+  /**
+   * Delete key argument i (a collection that became empty). Looks the key up again, so the
+   * keyspace table's "found" slot is this key even after other keys were looked up.
+   */
+  deleteKey(i: number): void {
+    const s = this.shard(i);
+    const rec = s.lookup(this.client.db, this.buf, this.offs[i], this.lens[i], this.now);
+    if (rec !== 0) s.deleteFound(this.client.db, rec);
+  }
+
+  /**
+   * Tell blocked clients that key argument i (a list or sorted set) may now have elements.
+   * Call after every write that adds elements (push, insert, move, ZADD, a *STORE).
+   */
+  signalReady(i: number): void {
+    this.engine.keyReady(this, i);
+  }
+
   /** Lookup of key argument i for writing (lazy expiry, no stats; refreshes the LRU clock). */
   lookupWrite(i: number): number {
     const s = this.shard(i);

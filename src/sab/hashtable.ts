@@ -47,21 +47,21 @@ function rev32(v: number): number {
   return ((v >>> 16) | (v << 16)) >>> 0;
 }
 
-export class KeyTable {
+/**
+ * The table machinery, shared by the keyspace (KeyTable) and by the field/member tables of
+ * hashes, sets and sorted sets (Dict). An entry is any heap block whose key length is the u32
+ * at word `lenWord` of the block and whose key bytes start at byte `keyByte` of the block.
+ */
+export abstract class OpenTable {
   /** Where the last successful find() found the key: table word index of its slot. */
-  private foundWord = -1;
-  private foundInT1 = false;
+  protected foundWord = -1;
+  protected foundInT1 = false;
 
-  /**
-   * A table is reached through a heap root slot, not a fixed header pointer, so that SWAPDB
-   * (which swaps two roots under every shard lock) is seen by every thread at once.
-   */
-  constructor(readonly heap: Heap, private readonly rootIndex: number) {}
+  constructor(readonly heap: Heap, protected readonly lenWord: number, protected readonly keyByte: number) {}
 
-  get hdr(): number {
-    return this.heap.root(this.rootIndex);
-  }
+  abstract get hdr(): number;
 
+  /** Make an empty table; returns its header ptr. */
   static create(heap: Heap, capacity = kMinCapacity): number {
     const hdr = heap.calloc(kHeaderBytes);
     const w = hdr * 2;
@@ -120,8 +120,8 @@ export class KeyTable {
       const sw = base + i * 2;
       const r = u32[sw + 1];
       if (r === 0) return 0;
-      if (r !== kTombstone && u32[sw] === h && u32[r * 2 + 1] === len) {
-        const kb = r * 8 + kRecordHeader;
+      if (r !== kTombstone && u32[sw] === h && u32[r * 2 + this.lenWord] === len) {
+        const kb = r * 8 + this.keyByte;
         let j = 0;
         while (j < len && u8[kb + j] === b[off + j]) j++;
         if (j === len) { this.foundWord = sw; return r; }
@@ -384,9 +384,72 @@ export class KeyTable {
 
   /** Free the table entirely (records are released through release()). */
   destroy(release: (rec: number) => void): void {
-    this.clear(release);
-    const u32 = this.heap.u32, w = this.hdr * 2;
-    this.heap.free(u32[w + kT0], kMinCapacity * 8);
-    this.heap.free(this.hdr, kHeaderBytes);
+    const heap = this.heap, hdr = this.hdr, w = hdr * 2;
+    for (const [tf, mf] of [[kT0, kM0], [kT1, kM1]]) {
+      const t = heap.u32[w + tf];
+      if (t === 0) continue;
+      const cap = heap.u32[w + mf] + 1;
+      for (let i = 0; i < cap; i++) {
+        const r = heap.u32[t * 2 + i * 2 + 1];
+        if (r > kTombstone) release(r);
+      }
+      heap.free(t, cap * 8);
+    }
+    heap.free(hdr, kHeaderBytes);
   }
+
+  /** Call visit(rec) for every entry (t0 then t1). visit() must not insert or delete. */
+  each(visit: (rec: number) => void): void {
+    const w = this.hdr * 2;
+    for (const [tf, mf] of [[kT0, kM0], [kT1, kM1]]) {
+      const u32 = this.heap.u32;
+      const t = u32[w + tf];
+      if (t === 0) continue;
+      const cap = u32[w + mf] + 1;
+      for (let i = 0; i < cap; i++) {
+        const r = this.heap.u32[t * 2 + i * 2 + 1];
+        if (r > kTombstone) visit(r);
+      }
+    }
+  }
+}
+
+/**
+ * A keyspace table (one per db). It is reached through a heap root slot, not a fixed header
+ * pointer, so that SWAPDB (which swaps two roots under every shard lock) is seen by every
+ * thread at once. Entries are key records (sab/record.ts).
+ */
+export class KeyTable extends OpenTable {
+  constructor(heap: Heap, private readonly rootIndex: number) {
+    super(heap, 1, kRecordHeader);
+  }
+
+  get hdr(): number {
+    return this.heap.root(this.rootIndex);
+  }
+}
+
+/**
+ * A field/member table inside one value (hash, set, sorted-set dict). One Dict object is a
+ * cursor reused across values: at(hdr) points it at a value's table header. Nothing is kept
+ * per value on the V8 heap.
+ */
+export class Dict extends OpenTable {
+  private ptr = 0;
+
+  constructor(heap: Heap, lenWord: number, keyByte: number) {
+    super(heap, lenWord, keyByte);
+  }
+
+  get hdr(): number {
+    return this.ptr;
+  }
+
+  at(hdr: number): this {
+    this.ptr = hdr;
+    this.foundWord = -1;
+    return this;
+  }
+
+  static readonly headerBytes = kHeaderBytes;
 }

@@ -13,7 +13,9 @@
  * - valPtr = 0: the value (valLen bytes) follows the key inline; the block is
  *   kRecordHeader + keyLen + valLen bytes.
  * - valPtr ≠ 0: the block is kRecordHeader + keyLen bytes, and the value lives in its own
- *   block: [capacity u32][pad u32][bytes...], of kValueHeader + capacity bytes.
+ *   block. For a string: [capacity u32][pad u32][bytes...], of kValueHeader + capacity bytes.
+ *   For every other type: the root block of that type's structure for the record's encoding
+ *   (see src/types/*.ts); valLen is then unused (0), and the type's ValueOps free and copy it.
  * - expireAt = 0 means no TTL. Any other value is an absolute unix time in milliseconds.
  * - Guarded by the shard lock, like everything in the heap.
  */
@@ -36,10 +38,15 @@ export const enum Enc {
   Raw = 0,
   Int = 1,
   Embstr = 2,
+  Listpack = 3,
+  Hashtable = 4,
+  Intset = 5,
+  Quicklist = 6,
+  Skiplist = 7,
 }
 
 export const kTypeNames = ['string', 'list', 'set', 'zset', 'hash', 'stream'];
-export const kEncNames = ['raw', 'int', 'embstr'];
+export const kEncNames = ['raw', 'int', 'embstr', 'listpack', 'hashtable', 'intset', 'quicklist', 'skiplist'];
 
 export function recordBytes(keyLen: number, inlineValLen: number): number {
   return kRecordHeader + keyLen + inlineValLen;

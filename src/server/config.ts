@@ -39,7 +39,42 @@ const SETTINGS: Setting[] = [
   { name: 'save', kind: 'string', default: '', immutable: true },
   { name: 'io-threads', kind: 'int', default: 1, immutable: true, min: 1, max: 128 },
   { name: 'shards', kind: 'int', default: 0, immutable: true, min: 0, max: 32 },
+  // Encoding thresholds (Redis 7.2 names and defaults; 7.2 added listpack sets).
+  { name: 'hash-max-listpack-entries', kind: 'int', default: 128, min: 0, max: kLLMax },
+  { name: 'hash-max-listpack-value', kind: 'int', default: 64, min: 0, max: kLLMax },
+  { name: 'set-max-intset-entries', kind: 'int', default: 512, min: 0, max: kLLMax },
+  { name: 'set-max-listpack-entries', kind: 'int', default: 128, min: 0, max: kLLMax },
+  { name: 'set-max-listpack-value', kind: 'int', default: 64, min: 0, max: kLLMax },
+  { name: 'zset-max-listpack-entries', kind: 'int', default: 128, min: 0, max: kLLMax },
+  { name: 'zset-max-listpack-value', kind: 'int', default: 64, min: 0, max: kLLMax },
+  { name: 'list-max-listpack-size', kind: 'int', default: -2, min: -2147483648, max: 2147483647 },
 ];
+
+/**
+ * The encoding thresholds as plain numbers, read by the type families on every write (a Map
+ * lookup per command would cost more than the check). Kept in step by Config.set().
+ */
+export class TypeLimits {
+  hashMaxListpackEntries = 128;
+  hashMaxListpackValue = 64;
+  setMaxIntsetEntries = 512;
+  setMaxListpackEntries = 128;
+  setMaxListpackValue = 64;
+  zsetMaxListpackEntries = 128;
+  zsetMaxListpackValue = 64;
+  listMaxListpackSize = -2;
+}
+
+const kLimitFields: Record<string, keyof TypeLimits> = {
+  'hash-max-listpack-entries': 'hashMaxListpackEntries',
+  'hash-max-listpack-value': 'hashMaxListpackValue',
+  'set-max-intset-entries': 'setMaxIntsetEntries',
+  'set-max-listpack-entries': 'setMaxListpackEntries',
+  'set-max-listpack-value': 'setMaxListpackValue',
+  'zset-max-listpack-entries': 'zsetMaxListpackEntries',
+  'zset-max-listpack-value': 'zsetMaxListpackValue',
+  'list-max-listpack-size': 'listMaxListpackSize',
+};
 
 export const kUnit: Record<string, number> = {
   b: 1, k: 1000, kb: 1024, m: 1000 * 1000, mb: 1024 * 1024, g: 1000 ** 3, gb: 1024 ** 3,
@@ -60,6 +95,7 @@ import { globMatch } from './glob.js';
 export class Config {
   private readonly values = new Map<string, ConfigValue>();
   private readonly byName = new Map<string, Setting>();
+  readonly limits = new TypeLimits();
   /** Called after a successful CONFIG SET of a name. */
   onChange: (name: string, value: ConfigValue) => void = () => undefined;
 
@@ -154,6 +190,8 @@ export class Config {
         v = raw;
     }
     this.values.set(s.name, v);
+    const lf = kLimitFields[s.name];
+    if (lf !== undefined) this.limits[lf] = Number(v);
     this.onChange(s.name, v);
     return null;
   }

@@ -72,6 +72,14 @@ export class Engine {
     this.gf64 = new Float64Array(handle.global.control);
   }
 
+  /**
+   * A write may have made key argument i of `c` ready for blocked clients (see Ctx.signalReady).
+   * Serving blocked clients is not built yet; this is where it hooks in.
+   */
+  keyReady(_c: Ctx, _i: number): void {
+    // no blocked clients yet
+  }
+
   nextClientId(): number {
     return Atomics.add(this.gi32, 0, 1) + 1;
   }

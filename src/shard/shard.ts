@@ -21,7 +21,8 @@ import { FutexLock } from '../sab/lock.js';
 import { hashBytes } from '../sab/hash.js';
 import { copyBytes } from '../sab/bytes.js';
 import { KeyTable, kVolatileField } from '../sab/hashtable.js';
-import { Enc, T, kInlineMax, kRecordHeader, kTypeNames, kValueHeader } from '../sab/record.js';
+import { Enc, T, kInlineMax, kRecordHeader, kValueHeader } from '../sab/record.js';
+import { VALUE_OPS } from '../types/index.js';
 
 export const kDatabases = 16;
 export const kControlBytes = 256;
@@ -208,7 +209,11 @@ export class Shard {
     const heap = this.heap, u32 = heap.u32;
     const keyLen = u32[rec * 2 + 1];
     const vp = u32[rec * 2 + 3];
-    if (vp !== 0) {
+    const type = u32[rec * 2] & 0xf;
+    if (type !== T.String) {
+      VALUE_OPS[type]!.free(heap, vp, (u32[rec * 2] >>> 4) & 0xf);
+      heap.free(rec, kRecordHeader + keyLen);
+    } else if (vp !== 0) {
       heap.free(vp, kValueHeader + u32[vp * 2]);
       heap.free(rec, kRecordHeader + keyLen);
     } else {
@@ -348,10 +353,36 @@ export class Shard {
     u32[rec * 2] = (u32[rec * 2] & ~0xf0) | (enc << 4);
   }
 
-  /** Throw unless insertCopy() can copy this record (strings only, so far). */
-  checkCopyable(rec: number): void {
-    const type = this.type(rec);
-    if (type !== T.String) throw new Error(`moving keys of type ${kTypeNames[type]} is not supported yet`);
+  // ---------------------------------------------------------------- other types
+
+  /** Root block of a non-string value (see types/*.ts). */
+  valuePtr(rec: number): number {
+    return this.heap.u32[rec * 2 + 3];
+  }
+
+  /** Point a non-string record at a new root block, and set its encoding. */
+  setValue(rec: number, vp: number, enc: Enc): void {
+    const u32 = this.heap.u32, w = rec * 2;
+    u32[w + 3] = vp;
+    u32[w] = (u32[w] & ~0xf0) | (enc << 4);
+  }
+
+  /**
+   * Insert a key holding a non-string value rooted at `vp`. The key must be absent, and the
+   * last lookup() on this shard must have been of this key (its hash is reused).
+   */
+  insertValue(db: number, kb: Uint8Array, koff: number, klen: number, type: T, enc: Enc, vp: number, now: number): number {
+    const heap = this.heap;
+    const rec = heap.alloc(kRecordHeader + klen);
+    const u32 = heap.u32, w = rec * 2;
+    u32[w] = type | (enc << 4) | (lruClock(now) << 8);
+    u32[w + 1] = klen;
+    u32[w + 2] = 0;
+    u32[w + 3] = vp;
+    heap.f64[rec + 2] = 0;
+    copyBytes(heap.u8, rec * 8 + kRecordHeader, kb, koff, klen);
+    this.tables[db].insert(this.lastHash, rec);
+    return rec;
   }
 
   /**
@@ -359,7 +390,15 @@ export class Shard {
    * absent. The source may be in this shard or another one whose lock the caller holds.
    */
   insertCopy(db: number, from: Shard, rec: number, kb: Uint8Array, koff: number, klen: number, keepExpire: boolean, now: number): number {
-    from.checkCopyable(rec);
+    const type = from.type(rec);
+    if (type !== T.String) {
+      const enc = from.encoding(rec);
+      const vp = VALUE_OPS[type]!.copy(from.heap, from.valuePtr(rec), enc, this.heap);
+      this.lastHash = hashBytes(kb, koff, klen);
+      const nrec = this.insertValue(db, kb, koff, klen, type, enc, vp, now);
+      if (keepExpire) this.setExpire(db, nrec, from.expireAt(rec));
+      return nrec;
+    }
     const vo = from.valOffset(rec), vl = from.valLen(rec);
     const src = from === this ? this.heap.u8.slice(vo, vo + vl) : from.heap.u8.subarray(vo, vo + vl);
     this.lastHash = hashBytes(kb, koff, klen);

@@ -131,7 +131,6 @@ function renameGeneric(c: Ctx, nx: boolean): void {
   if (c.lens[1] === c.lens[2] && Buffer.compare(c.arg(1), c.arg(2)) === 0) {
     return nx ? c.reply.int(0) : c.reply.ok();
   }
-  src.checkCopyable(rec);
   const drec = c.lookupWrite(2);
   if (drec !== 0) {
     if (nx) return c.reply.int(0);
@@ -160,7 +159,6 @@ function copyCommand(c: Ctx): void {
   const src = c.shard(1), dst = c.shard(2);
   const rec = c.lookupWrite(1);
   if (rec === 0) return c.reply.int(0);
-  src.checkCopyable(rec);
   const drec = dst.lookup(db, c.buf, c.offs[2], c.lens[2], c.now);
   if (drec !== 0) {
     if (!replace) return c.reply.int(0);
@@ -178,7 +176,6 @@ function moveCommand(c: Ctx): void {
   const s = c.shard(1);
   const rec = c.lookupWrite(1);
   if (rec === 0) return c.reply.int(0);
-  s.checkCopyable(rec);
   if (s.lookup(db, c.buf, c.offs[1], c.lens[1], c.now) !== 0) return c.reply.int(0);
   s.insertCopy(db, s, rec, c.buf, c.offs[1], c.lens[1], true, c.now);
   s.deleteFound(c.db, c.lookupWrite(1));

@@ -8,6 +8,10 @@ import { genericScanCommands } from './generic-scan.js';
 import { serverCommands } from './server.js';
 import { stringCommands } from './string.js';
 import { stringRangeCommands } from './string-range.js';
+import { hashCommands } from './hash.js';
+import { listCommands } from './list.js';
+import { setCommands } from './set.js';
+import { zsetCommands } from './zset.js';
 
 export const ALL_FAMILIES: FamilyTable[] = [
   stringCommands,
@@ -18,4 +22,8 @@ export const ALL_FAMILIES: FamilyTable[] = [
   genericScanCommands,
   serverCommands,
   commandCommands,
+  hashCommands,
+  listCommands,
+  setCommands,
+  zsetCommands,
 ];

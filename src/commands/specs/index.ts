@@ -7,14 +7,22 @@ import { CONNECTION_SPECS } from './connection.js';
 import { GENERIC_SPECS } from './generic.js';
 import { SERVER_SPECS } from './server.js';
 import { STRING_SPECS } from './string.js';
+import { HASH_SPECS } from './hash.js';
+import { LIST_SPECS } from './list.js';
+import { SET_SPECS } from './set.js';
+import { ZSET_SPECS } from './zset.js';
 
-export { CONNECTION_SPECS, GENERIC_SPECS, SERVER_SPECS, STRING_SPECS };
+export { CONNECTION_SPECS, GENERIC_SPECS, SERVER_SPECS, STRING_SPECS, HASH_SPECS, LIST_SPECS, SET_SPECS, ZSET_SPECS };
 
 export const ALL_SPECS: CommandSpec[] = [
   ...STRING_SPECS,
   ...GENERIC_SPECS,
   ...CONNECTION_SPECS,
   ...SERVER_SPECS,
+  ...HASH_SPECS,
+  ...LIST_SPECS,
+  ...SET_SPECS,
+  ...ZSET_SPECS,
 ];
 
 const BY_NAME = new Map<string, CommandSpec>(ALL_SPECS.map((s) => [s.name, s]));

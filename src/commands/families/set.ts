@@ -1,0 +1,4 @@
+/** set commands: parse → op on the value in shared memory → reply; registration table last. */
+import type { FamilyTable } from '../context.js';
+
+export const setCommands: FamilyTable = {};

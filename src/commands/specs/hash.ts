@@ -1,0 +1,6 @@
+/**
+ * hash command specs (Redis facts from scripts/spec-facts.mjs; summaries in our own words).
+ */
+import type { CommandSpec } from '../spec.js';
+
+export const HASH_SPECS: CommandSpec[] = [];

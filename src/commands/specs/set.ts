@@ -1,0 +1,6 @@
+/**
+ * set command specs (Redis facts from scripts/spec-facts.mjs; summaries in our own words).
+ */
+import type { CommandSpec } from '../spec.js';
+
+export const SET_SPECS: CommandSpec[] = [];

@@ -1,0 +1,6 @@
+/**
+ * zset command specs (Redis facts from scripts/spec-facts.mjs; summaries in our own words).
+ */
+import type { CommandSpec } from '../spec.js';
+
+export const ZSET_SPECS: CommandSpec[] = [];
