@@ -1,0 +1,531 @@
+/**
+ * Sorted-set "skiplist" encoding: a skiplist with spans (rank in O(log n)) over nodes that
+ * hold their member bytes, plus a Dict (hashtable.ts) member → node whose entries ARE the
+ * nodes (no separate dict entry, no separate member string).
+ *
+ *   root block (kRootBytes), units ptr r, u32 word w = r*2
+ *   ┌──────────┬──────────┬──────────┬──────────┬──────────────────────────────────────────┐
+ *   │ dict hdr │ length   │ level    │ tail     │ header node (at unit r+2, kMaxLevel      │
+ *   │ w+0      │ w+1      │ w+2      │ w+3      │ levels, member length 0)                 │
+ *   └──────────┴──────────┴──────────┴──────────┴──────────────────────────────────────────┘
+ *
+ *   node block, units ptr n, u32 word v = n*2 (bytes: nodeBytes(len, levels))
+ *   ┌──────────┬──────────┬────────────────┬──────────┬──────────────┬────┬─────────────────────┐
+ *   │ len u32  │ levels   │ score f64      │ backward │ member bytes │pad │ level 0..levels-1:  │
+ *   │ v+0      │ v+1      │ f64[n+1], b+8  │ v+4      │ b+20 ...     │ →4 │ [forward, span] u32 │
+ *   └──────────┴──────────┴────────────────┴──────────┴──────────────┴────┴─────────────────────┘
+ *   level i of node n: u32 word  n*2 + ((23 + len) >>> 2) + 2*i   (the member, padded to 4)
+ *
+ * Invariants:
+ * - Nodes are ordered by (score, member bytes memcmp-then-length), members unique. Scores are
+ *   never NaN. forward 0 = end; backward 0 = first node (the header is never a backward).
+ * - span of level i of x = number of level-0 steps from x to its level-i forward (or to the
+ *   end + 1 for the last link), so summing spans gives 1-based ranks (Redis's zsl).
+ * - level (w+2) is the highest level in use (≥ 1); header levels ≥ level have forward 0.
+ * - Each node is also the Dict entry for its member: lenWord 0, keyByte kMemberByte. A node is
+ *   removed from the Dict before it is freed. The dict header block never moves.
+ * - A node keeps its random level for life (a score update relinks the same node).
+ * - Guarded by the shard lock, like everything in the heap.
+ */
+import { Heap } from './alloc.js';
+import { Dict, kMinCapacity } from './hashtable.js';
+import { hashBytes } from './hash.js';
+import { copyBytes } from './bytes.js';
+
+export const kMaxLevel = 32;
+export const kMemberByte = 20;
+/** Header node unit offset inside the root block. */
+const kHdrUnit = 2;
+export const kRootBytes = 16 + kMemberByte + kMaxLevel * 8;
+
+/** Bytes of a node with a `len`-byte member and `levels` levels. */
+export function nodeBytes(len: number, levels: number): number {
+  return Math.floor((kMemberByte + len + 3) / 4) * 4 + levels * 8;
+}
+
+/** A score interval (Redis's zrangespec). */
+export interface ScoreRange {
+  min: number;
+  max: number;
+  minex: boolean;
+  maxex: boolean;
+}
+
+/** One end of a lex interval: kind 0 '-' (below all), 1 '+' (above all), 2 '[' inclusive, 3 '(' exclusive. */
+export interface LexRange {
+  minKind: number;
+  min: Uint8Array;
+  maxKind: number;
+  max: Uint8Array;
+}
+
+export function scoreGteMin(v: number, r: ScoreRange): boolean {
+  return r.minex ? v > r.min : v >= r.min;
+}
+
+export function scoreLteMax(v: number, r: ScoreRange): boolean {
+  return r.maxex ? v < r.max : v <= r.max;
+}
+
+/** memcmp, then shorter first. */
+export function cmpBytes(a: Uint8Array, ao: number, al: number, b: Uint8Array, bo: number, bl: number): number {
+  const n = al < bl ? al : bl;
+  for (let i = 0; i < n; i++) {
+    const d = a[ao + i] - b[bo + i];
+    if (d !== 0) return d;
+  }
+  return al - bl;
+}
+
+/** Compare member bytes with a lex range end of the given kind. */
+function cmpLexItem(u8: Uint8Array, off: number, len: number, kind: number, item: Uint8Array): number {
+  if (kind === 0) return 1;
+  if (kind === 1) return -1;
+  return cmpBytes(u8, off, len, item, 0, item.length);
+}
+
+export function lexGteMin(u8: Uint8Array, off: number, len: number, r: LexRange): boolean {
+  const c = cmpLexItem(u8, off, len, r.minKind, r.min);
+  return r.minKind === 3 ? c > 0 : c >= 0;
+}
+
+export function lexLteMax(u8: Uint8Array, off: number, len: number, r: LexRange): boolean {
+  const c = cmpLexItem(u8, off, len, r.maxKind, r.max);
+  return r.maxKind === 3 ? c < 0 : c <= 0;
+}
+
+/** True when no member can be inside the range (Redis's early checks). */
+export function scoreRangeEmpty(r: ScoreRange): boolean {
+  return r.min > r.max || (r.min === r.max && (r.minex || r.maxex));
+}
+
+export function lexRangeEmpty(r: LexRange): boolean {
+  // '-' < any string < '+'; two infinities of the same kind compare equal.
+  let c: number;
+  if (r.minKind <= 1 || r.maxKind <= 1) {
+    const a = r.minKind === 0 ? -1 : r.minKind === 1 ? 1 : 0;
+    const b = r.maxKind === 0 ? -1 : r.maxKind === 1 ? 1 : 0;
+    c = a - b;
+  } else c = cmpBytes(r.min, 0, r.min.length, r.max, 0, r.max.length);
+  return c > 0 || (c === 0 && (r.minKind !== 2 || r.maxKind !== 2));
+}
+
+// Scratch: update path and ranks of the last search (at most kMaxLevel levels).
+const upd = new Uint32Array(kMaxLevel);
+const rnk = new Float64Array(kMaxLevel);
+
+let seed = 0x2545f491;
+function randomLevel(): number {
+  let level = 1;
+  for (;;) {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    if ((seed & 3) !== 0 || level >= kMaxLevel) return level; // p = 1/4
+    level++;
+  }
+}
+
+/** Word index of level 0 of node n. */
+function lw(u32: Uint32Array, n: number): number {
+  return n * 2 + ((23 + u32[n * 2]) >>> 2);
+}
+
+/**
+ * A cursor over skiplist values of one heap: at(root) points it at a value. Nothing is kept
+ * per value on the V8 heap.
+ */
+export class Skiplist {
+  root = 0;
+  readonly dict: Dict;
+
+  constructor(readonly heap: Heap) {
+    this.dict = new Dict(heap, 0, kMemberByte);
+  }
+
+  at(root: number): this {
+    this.root = root;
+    this.dict.at(this.heap.u32[root * 2]);
+    return this;
+  }
+
+  /** Make an empty skiplist whose dict has room for `expect` members; returns its root. */
+  static create(heap: Heap, expect = 0): number {
+    let cap = kMinCapacity;
+    while (cap * 3 < expect * 4) cap *= 2;
+    const dict = Dict.create(heap, cap);
+    const root = heap.alloc(kRootBytes);
+    const u32 = heap.u32, w = root * 2;
+    u32[w] = dict;
+    u32[w + 1] = 0;
+    u32[w + 2] = 1;
+    u32[w + 3] = 0;
+    const h = root + kHdrUnit;
+    u32.fill(0, h * 2, h * 2 + (kRootBytes - 16) / 4);
+    u32[h * 2 + 1] = kMaxLevel;
+    return root;
+  }
+
+  length(): number {
+    return this.heap.u32[this.root * 2 + 1];
+  }
+
+  level(): number {
+    return this.heap.u32[this.root * 2 + 2];
+  }
+
+  first(): number {
+    const u32 = this.heap.u32;
+    return u32[lw(u32, this.root + kHdrUnit)];
+  }
+
+  last(): number {
+    return this.heap.u32[this.root * 2 + 3];
+  }
+
+  next(n: number): number {
+    const u32 = this.heap.u32;
+    return u32[lw(u32, n)];
+  }
+
+  prev(n: number): number {
+    return this.heap.u32[n * 2 + 4];
+  }
+
+  score(n: number): number {
+    return this.heap.f64[n + 1];
+  }
+
+  memberOff(n: number): number {
+    return n * 8 + kMemberByte;
+  }
+
+  memberLen(n: number): number {
+    return this.heap.u32[n * 2];
+  }
+
+  /** Levels of node n (tests). */
+  nodeLevels(n: number): number {
+    return this.heap.u32[n * 2 + 1];
+  }
+
+  /** Span of level i of node n, 0 for the header when n = 0 (tests). */
+  span(n: number, i: number): number {
+    const u32 = this.heap.u32;
+    return u32[lw(u32, n === 0 ? this.root + kHdrUnit : n) + 2 * i + 1];
+  }
+
+  forward(n: number, i: number): number {
+    const u32 = this.heap.u32;
+    return u32[lw(u32, n === 0 ? this.root + kHdrUnit : n) + 2 * i];
+  }
+
+  /** The node of member b[off, off+len), or 0. */
+  find(b: Uint8Array, off: number, len: number): number {
+    return this.dict.find(b, off, len, hashBytes(b, off, len));
+  }
+
+  /** Insert a member known to be absent. Returns its node. */
+  insert(score: number, b: Uint8Array, off: number, len: number): number {
+    const heap = this.heap;
+    const h = hashBytes(b, off, len);
+    const levels = randomLevel();
+    const n = heap.alloc(nodeBytes(len, levels));
+    const u32 = heap.u32;
+    u32[n * 2] = len;
+    u32[n * 2 + 1] = levels;
+    heap.f64[n + 1] = score;
+    copyBytes(heap.u8, n * 8 + kMemberByte, b, off, len);
+    this.link(n);
+    this.dict.insert(h, n);
+    return n;
+  }
+
+  /**
+   * Fill upd[] with the last node before (score, member) on each level (and rnk[] with their
+   * ranks when `ranks`). The member bytes may be anywhere, including inside a node.
+   */
+  private path(score: number, b: Uint8Array, off: number, len: number, ranks: boolean): void {
+    const heap = this.heap, u32 = heap.u32, f64 = heap.f64, u8 = heap.u8;
+    const lvl = u32[this.root * 2 + 2];
+    let x = this.root + kHdrUnit;
+    for (let i = lvl - 1; i >= 0; i--) {
+      if (ranks) rnk[i] = i === lvl - 1 ? 0 : rnk[i + 1];
+      for (;;) {
+        const xl = lw(u32, x) + 2 * i;
+        const f = u32[xl];
+        if (f === 0) break;
+        const fs = f64[f + 1];
+        if (fs < score || (fs === score && cmpBytes(u8, f * 8 + kMemberByte, u32[f * 2], b, off, len) < 0)) {
+          if (ranks) rnk[i] += u32[xl + 1];
+          x = f;
+        } else break;
+      }
+      upd[i] = x;
+    }
+  }
+
+  /** Link an unlinked node (score, member and levels set) at its place. */
+  private link(n: number): void {
+    const heap = this.heap, u32 = heap.u32;
+    const w = this.root * 2, hdr = this.root + kHdrUnit;
+    this.path(heap.f64[n + 1], heap.u8, n * 8 + kMemberByte, u32[n * 2], true);
+    const levels = u32[n * 2 + 1];
+    let lvl = u32[w + 2];
+    if (levels > lvl) {
+      const hl = lw(u32, hdr);
+      for (let i = lvl; i < levels; i++) {
+        rnk[i] = 0;
+        upd[i] = hdr;
+        u32[hl + 2 * i + 1] = u32[w + 1];
+      }
+      u32[w + 2] = lvl = levels;
+    }
+    const nl = lw(u32, n);
+    for (let i = 0; i < levels; i++) {
+      const ul = lw(u32, upd[i]) + 2 * i;
+      const d = rnk[0] - rnk[i];
+      u32[nl + 2 * i] = u32[ul];
+      u32[ul] = n;
+      u32[nl + 2 * i + 1] = u32[ul + 1] - d;
+      u32[ul + 1] = d + 1;
+    }
+    for (let i = levels; i < lvl; i++) u32[lw(u32, upd[i]) + 2 * i + 1]++;
+    u32[n * 2 + 4] = upd[0] === hdr ? 0 : upd[0];
+    const nx = u32[nl];
+    if (nx !== 0) u32[nx * 2 + 4] = n;
+    else u32[w + 3] = n;
+    u32[w + 1]++;
+  }
+
+  /** Unlink node n using the path in upd[] (Redis's zslDeleteNode). */
+  private unlink(n: number): void {
+    const u32 = this.heap.u32, w = this.root * 2;
+    let lvl = u32[w + 2];
+    const nl = lw(u32, n);
+    for (let i = 0; i < lvl; i++) {
+      const ul = lw(u32, upd[i]) + 2 * i;
+      if (u32[ul] === n) {
+        u32[ul + 1] += u32[nl + 2 * i + 1] - 1;
+        u32[ul] = u32[nl + 2 * i];
+      } else u32[ul + 1]--;
+    }
+    const nx = u32[nl];
+    if (nx !== 0) u32[nx * 2 + 4] = u32[n * 2 + 4];
+    else u32[w + 3] = u32[n * 2 + 4];
+    const hl = lw(u32, this.root + kHdrUnit);
+    while (lvl > 1 && u32[hl + 2 * (lvl - 1)] === 0) lvl--;
+    u32[w + 2] = lvl;
+    u32[w + 1]--;
+  }
+
+  private pathTo(n: number): void {
+    const heap = this.heap;
+    this.path(heap.f64[n + 1], heap.u8, n * 8 + kMemberByte, heap.u32[n * 2], false);
+  }
+
+  /** Take node n out of the dict and free it (it must already be unlinked). */
+  private drop(n: number): void {
+    const heap = this.heap, u8 = heap.u8, len = heap.u32[n * 2], mo = n * 8 + kMemberByte;
+    if (this.dict.find(u8, mo, len, hashBytes(u8, mo, len)) !== n) throw new Error('skiplist: node missing from its dict');
+    this.dict.deleteFound();
+    heap.free(n, nodeBytes(len, heap.u32[n * 2 + 1]));
+  }
+
+  /** Remove node n (from the list and the dict) and free it. */
+  delete(n: number): void {
+    this.pathTo(n);
+    this.unlink(n);
+    this.drop(n);
+  }
+
+  /** Change the score of node n (Redis's zslUpdateScore, keeping the node). */
+  updateScore(n: number, score: number): void {
+    const heap = this.heap, u32 = heap.u32, f64 = heap.f64;
+    const bw = u32[n * 2 + 4], fw = u32[lw(u32, n)];
+    if ((bw === 0 || f64[bw + 1] < score) && (fw === 0 || f64[fw + 1] > score)) {
+      f64[n + 1] = score;
+      return;
+    }
+    this.pathTo(n);
+    this.unlink(n);
+    f64[n + 1] = score;
+    this.link(n);
+  }
+
+  /** 1-based rank of node n. */
+  rank(n: number): number {
+    const heap = this.heap, u32 = heap.u32, f64 = heap.f64, u8 = heap.u8;
+    const score = f64[n + 1], mo = n * 8 + kMemberByte, len = u32[n * 2];
+    let x = this.root + kHdrUnit, r = 0;
+    for (let i = u32[this.root * 2 + 2] - 1; i >= 0; i--) {
+      for (;;) {
+        const xl = lw(u32, x) + 2 * i;
+        const f = u32[xl];
+        if (f === 0) break;
+        const fs = f64[f + 1];
+        if (fs < score || (fs === score && cmpBytes(u8, f * 8 + kMemberByte, u32[f * 2], u8, mo, len) <= 0)) {
+          r += u32[xl + 1];
+          x = f;
+        } else break;
+      }
+      if (x === n) return r;
+    }
+    return 0;
+  }
+
+  /** Node at 1-based rank, or 0. */
+  byRank(rank: number): number {
+    const u32 = this.heap.u32;
+    let x = this.root + kHdrUnit, t = 0;
+    for (let i = u32[this.root * 2 + 2] - 1; i >= 0; i--) {
+      for (;;) {
+        const xl = lw(u32, x) + 2 * i;
+        const f = u32[xl];
+        if (f === 0 || t + u32[xl + 1] > rank) break;
+        t += u32[xl + 1];
+        x = f;
+      }
+      if (t === rank) return x;
+    }
+    return 0;
+  }
+
+  /** First node with score in range, or 0. */
+  firstInRange(r: ScoreRange): number {
+    if (scoreRangeEmpty(r)) return 0;
+    const u32 = this.heap.u32, f64 = this.heap.f64;
+    const tail = u32[this.root * 2 + 3];
+    if (tail === 0 || !scoreGteMin(f64[tail + 1], r)) return 0;
+    let x = this.root + kHdrUnit;
+    for (let i = u32[this.root * 2 + 2] - 1; i >= 0; i--) {
+      for (;;) {
+        const f = u32[lw(u32, x) + 2 * i];
+        if (f === 0 || scoreGteMin(f64[f + 1], r)) break;
+        x = f;
+      }
+    }
+    x = u32[lw(u32, x)];
+    return x !== 0 && scoreLteMax(f64[x + 1], r) ? x : 0;
+  }
+
+  /** Last node with score in range, or 0. */
+  lastInRange(r: ScoreRange): number {
+    if (scoreRangeEmpty(r)) return 0;
+    const u32 = this.heap.u32, f64 = this.heap.f64;
+    const head = this.first();
+    if (head === 0 || !scoreLteMax(f64[head + 1], r)) return 0;
+    let x = this.root + kHdrUnit;
+    for (let i = u32[this.root * 2 + 2] - 1; i >= 0; i--) {
+      for (;;) {
+        const f = u32[lw(u32, x) + 2 * i];
+        if (f === 0 || !scoreLteMax(f64[f + 1], r)) break;
+        x = f;
+      }
+    }
+    return x !== this.root + kHdrUnit && scoreGteMin(f64[x + 1], r) ? x : 0;
+  }
+
+  firstInLex(r: LexRange): number {
+    if (lexRangeEmpty(r)) return 0;
+    const u32 = this.heap.u32, u8 = this.heap.u8;
+    let x = this.root + kHdrUnit;
+    for (let i = u32[this.root * 2 + 2] - 1; i >= 0; i--) {
+      for (;;) {
+        const f = u32[lw(u32, x) + 2 * i];
+        if (f === 0 || lexGteMin(u8, f * 8 + kMemberByte, u32[f * 2], r)) break;
+        x = f;
+      }
+    }
+    x = u32[lw(u32, x)];
+    return x !== 0 && lexLteMax(u8, x * 8 + kMemberByte, u32[x * 2], r) ? x : 0;
+  }
+
+  lastInLex(r: LexRange): number {
+    if (lexRangeEmpty(r)) return 0;
+    const u32 = this.heap.u32, u8 = this.heap.u8;
+    let x = this.root + kHdrUnit;
+    for (let i = u32[this.root * 2 + 2] - 1; i >= 0; i--) {
+      for (;;) {
+        const f = u32[lw(u32, x) + 2 * i];
+        if (f === 0 || !lexLteMax(u8, f * 8 + kMemberByte, u32[f * 2], r)) break;
+        x = f;
+      }
+    }
+    return x !== this.root + kHdrUnit && lexGteMin(u8, x * 8 + kMemberByte, u32[x * 2], r) ? x : 0;
+  }
+
+  /**
+   * Delete the nodes from node `from` on (following level 0) while keep(node) says so, or
+   * `count` nodes when keep is null. upd[] must hold the path to `from`. Returns how many.
+   */
+  private deleteRun(from: number, count: number, keep: ((n: number) => boolean) | null): number {
+    let x = from, k = 0;
+    while (x !== 0 && (keep === null ? k < count : keep(x))) {
+      const next = this.next(x);
+      this.unlink(x);
+      this.drop(x);
+      k++;
+      x = next;
+    }
+    this.compact();
+    return k;
+  }
+
+  /** Delete every node with a score in range; returns how many. */
+  deleteRangeByScore(r: ScoreRange): number {
+    const x = this.firstInRange(r);
+    if (x === 0) return 0;
+    this.pathTo(x);
+    const f64 = this.heap.f64;
+    return this.deleteRun(x, 0, (n) => scoreLteMax(f64[n + 1], r));
+  }
+
+  deleteRangeByLex(r: LexRange): number {
+    const x = this.firstInLex(r);
+    if (x === 0) return 0;
+    this.pathTo(x);
+    return this.deleteRun(x, 0, (n) => lexLteMax(this.heap.u8, n * 8 + kMemberByte, this.heap.u32[n * 2], r));
+  }
+
+  /** Delete ranks start..end (1-based, inclusive, within 1..length); returns how many. */
+  deleteRangeByRank(start: number, end: number): number {
+    const x = this.byRank(start);
+    if (x === 0) return 0;
+    this.pathTo(x);
+    return this.deleteRun(x, end - start + 1, null);
+  }
+
+  /** Shrink the dict after mass deletion (it only shrinks itself when it grows again). */
+  compact(): void {
+    const d = this.dict;
+    if (d.maybeShrink()) while (d.rehashStep(4096));
+  }
+
+  /** Free every block of the value. */
+  destroy(): void {
+    const heap = this.heap;
+    let x = this.first();
+    while (x !== 0) {
+      const next = this.next(x);
+      heap.free(x, nodeBytes(heap.u32[x * 2], heap.u32[x * 2 + 1]));
+      x = next;
+    }
+    this.dict.destroy(noop);
+    heap.free(this.root, kRootBytes);
+  }
+}
+
+function noop(): void {}
+
+const cursors = new WeakMap<Heap, Skiplist>();
+
+/** The (reused) skiplist cursor of a heap, pointed at `root`. */
+export function skiplistAt(heap: Heap, root: number): Skiplist {
+  let s = cursors.get(heap);
+  if (s === undefined) {
+    s = new Skiplist(heap);
+    cursors.set(heap, s);
+  }
+  return s.at(root);
+}
