@@ -47,7 +47,7 @@ function keysCommand(c: Ctx): void {
 }
 
 /** A cursor as C's strtoul reads it (Redis 7.0): optional sign, digits, wrapping mod 2^64. */
-function parseScanCursor(s: string): bigint | null {
+export function parseScanCursor(s: string): bigint | null {
   if (!/^[+-]?\d+$/.test(s)) return null;
   const neg = s[0] === '-';
   const v = BigInt(s.replace(/^[+-]/, ''));
