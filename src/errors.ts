@@ -114,6 +114,15 @@ export function replyErrorFor(text: string): ReplyError {
   return new ReplyError(text);
 }
 
+/** Texts of the set family, Redis 7.0 t_set.c (and object.c's range checks it uses). */
+export const ESet = {
+  mustBePositive: 'ERR value is out of range, must be positive',
+  countRange: 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807',
+  numkeysPositive: 'ERR numkeys should be greater than 0',
+  numkeysTooMany: "ERR Number of keys can't be greater than number of args",
+  limitNegative: "ERR LIMIT can't be negative",
+} as const;
+
 /** Texts of the generic (keyspace) family, Redis 7.0 db.c / expire.c / object.c. */
 export const EG = {
   unsupportedOption: (opt: string) => `ERR Unsupported option ${opt}`,
