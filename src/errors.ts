@@ -132,3 +132,13 @@ export const EG = {
   invalidSecondDb: 'ERR invalid second DB index',
   lfuNotSelected: 'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
 } as const;
+
+/** Texts of the hash family, Redis 7.0 t_hash.c (and object.c's range check HRANDFIELD uses). */
+export const EH = {
+  hashNotInteger: 'ERR hash value is not an integer',
+  hashNotFloat: 'ERR hash value is not a float',
+  incrNaNOrInf: 'ERR value is NaN or Infinity',
+  valueOutOfRange: 'ERR value is out of range',
+  /** getRangeLongFromObjectOrReply's text (sic: "must between"). */
+  rangeLong: (min: string, max: string) => `ERR value is out of range, value must between ${min} and ${max}`,
+} as const;
