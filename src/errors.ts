@@ -142,3 +142,13 @@ export const EH = {
   /** getRangeLongFromObjectOrReply's text (sic: "must between"). */
   rangeLong: (min: string, max: string) => `ERR value is out of range, value must between ${min} and ${max}`,
 } as const;
+
+/** Texts of the list family, Redis 7.0 t_list.c (and object.c's range checks it uses). */
+export const EL = {
+  mustBePositive: 'ERR value is out of range, must be positive',
+  rankZero: "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+  countNegative: "ERR COUNT can't be negative",
+  maxlenNegative: "ERR MAXLEN can't be negative",
+  numkeysPositive: 'ERR numkeys should be greater than 0',
+  countPositive: 'ERR count should be greater than 0',
+} as const;
