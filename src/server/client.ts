@@ -1,3 +1,6 @@
+/** How a blocked command ends: its reply bytes, or null = run the command again. */
+export type Unblock = (reply: Buffer | null) => void;
+
 /**
  * Per-connection state. One Client per TCP connection (or per embedded handle). It lives on the
  * front-end thread that serves the connection; it is never shared.
@@ -11,6 +14,10 @@ export class Client {
   libVer = '';
   noEvict = false;
   noTouch = false;
+  /** Blocked in BLPOP & co. (server/blocking.ts); the connection runs nothing else meanwhile. */
+  blocked = false;
+  /** Set by a connection that can wait; null for callers that cannot block (embedded). */
+  unblock: Unblock | null = null;
   /** Close the connection once the replies written so far are flushed (QUIT, CLIENT KILL). */
   closeAfterReply = false;
   readonly createdAt = Date.now();

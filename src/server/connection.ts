@@ -41,6 +41,7 @@ export class Connection {
     this.parser.maxBulkLen = cfg.num('proto-max-bulk-len');
     this.ctx = new Ctx(engine, this.client, this.writer);
     this.client.kill = () => this.close();
+    this.client.unblock = (reply) => this.unblocked(reply);
     this.client.queryBufferBytes = () => this.parser.pending();
     this.client.outputBufferBytes = () => socket.writableLength;
     engine.clients.set(this.client.id, this.client);
@@ -88,6 +89,12 @@ export class Connection {
           this.park();
           break;
         }
+        if (client.blocked) {
+          // BLPOP & co. is waiting: keep it as the pending command, run nothing after it, and
+          // keep reading (so a disconnect is seen). unblocked() finishes it.
+          this.parked = true;
+          break;
+        }
         this.pendingCommand = false;
         p.done();
         if (client.closeAfterReply) break;
@@ -133,16 +140,31 @@ export class Connection {
   private park(): void {
     this.parked = true;
     this.socket.pause();
-    this.engine.waitForShard().then(() => {
-      if (this.closed) return;
-      this.parked = false;
+    void this.engine.waitForShard().then(() => this.resume());
+  }
+
+  /** The blocked command finished: `reply` is its reply, or null to run it again. */
+  private unblocked(reply: Buffer | null): void {
+    if (this.closed) return;
+    if (reply !== null) {
+      this.engine.netOut += reply.length;
+      this.socket.write(reply);
+      this.pendingCommand = false;
+      this.parser.done();
+    }
+    setImmediate(() => this.resume());
+  }
+
+  /** Run what was held back while parked or blocked. */
+  private resume(): void {
+    if (this.closed) return;
+    this.parked = false;
+    this.run();
+    while (!this.parked && !this.closed && this.backlog.length > 0) {
+      this.parser.feed(this.backlog.shift()!);
       this.run();
-      while (!this.parked && !this.closed && this.backlog.length > 0) {
-        this.parser.feed(this.backlog.shift()!);
-        this.run();
-      }
-      if (!this.parked && !this.closed) this.socket.resume();
-    });
+    }
+    if (!this.parked && !this.closed) this.socket.resume();
   }
 
   close(): void {
@@ -153,6 +175,7 @@ export class Connection {
   }
 
   private cleanup(): void {
+    if (this.client.blocked) this.engine.blocking.cancel(this.client.id);
     if (this.engine.clients.delete(this.client.id)) Atomics.sub(this.engine.gi32, 1, 1);
   }
 }

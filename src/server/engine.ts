@@ -22,6 +22,8 @@ import { Shard, Stat, type ShardHandle } from '../shard/shard.js';
 import { eqUpper, parseLong } from '../commands/args.js';
 import { Config } from './config.js';
 import type { Client } from './client.js';
+import { Blocking } from './blocking.js';
+import { createWaitSlots } from '../sab/wait-slots.js';
 
 /** Memory shared by every thread of one store, besides the shards. */
 export interface GlobalHandle {
@@ -30,6 +32,8 @@ export interface GlobalHandle {
    *  f64[6] net input bytes, f64[7] net output bytes, f64[8] error replies.
    *  The f64 counters are added to by each front end once per turn. */
   control: SharedArrayBuffer;
+  /** Wait slots of blocked clients (sab/wait-slots.ts). */
+  waits: SharedArrayBuffer;
 }
 
 export function createGlobal(): GlobalHandle {
@@ -38,7 +42,7 @@ export function createGlobal(): GlobalHandle {
   f64[2] = Date.now();
   f64[5] = Date.now();
   new Int32Array(control)[0] = 0;
-  return { control };
+  return { control, waits: createWaitSlots() };
 }
 
 const kClockEvery = 64;
@@ -70,14 +74,31 @@ export class Engine {
     this.registry = new Registry(families);
     this.gi32 = new Int32Array(handle.global.control);
     this.gf64 = new Float64Array(handle.global.control);
+    this.blocking = new Blocking(handle.global.waits, this.shards, {
+      tryHold: (i) => this.tryHold(i),
+      shardOfKey: (b, o, l) => this.shardOfKey(b, o, l),
+      now: () => this.clock || Date.now(),
+    });
+  }
+
+  /** Blocked clients of this thread, and serving them when keys become ready. */
+  readonly blocking: Blocking;
+
+  /** Lock shard i for the rest of this turn if it is free (never waits). */
+  tryHold(i: number): boolean {
+    const bit = 1 << i;
+    if ((this.held & bit) !== 0) return true;
+    if (!this.shards[i].tryAcquire()) return false;
+    this.held |= bit;
+    return true;
   }
 
   /**
    * A write may have made key argument i of `c` ready for blocked clients (see Ctx.signalReady).
-   * Serving blocked clients is not built yet; this is where it hooks in.
+   * Blocked clients of that key are served right after the command, with its locks held.
    */
-  keyReady(_c: Ctx, _i: number): void {
-    // no blocked clients yet
+  keyReady(c: Ctx, i: number): void {
+    this.blocking.keyReady(c.keyShard[i], c.client.db, c.buf, c.offs[i], c.lens[i]);
   }
 
   nextClientId(): number {
@@ -131,6 +152,7 @@ export class Engine {
     client.lastCommand = cmd.name;
     client.lastInteraction = c.now;
     cmd.handler(c);
+    if (this.blocking.hasReady) this.blocking.serveReady();
     cmd.calls++; // after the call, as Redis counts (CONFIG RESETSTAT then counts itself)
     return true;
   }

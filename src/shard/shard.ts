@@ -4,10 +4,11 @@
  *
  *   control SAB (kControlBytes, fixed size)
  *   ┌────────────┬─────────────┬───────────┬──────────────────────────────────────────────┐
- *   │ i32[0] lock│ i32[1] stop │ i32[2..15]│ f64[8..15] stats: hits, misses, expired, ... │
+ *   │ i32[0] lock│ i32[1] stop │ i32[2] waiters, [3..15]│ f64[8..15] stats: hits, ... │
  *   └────────────┴─────────────┴───────────┴──────────────────────────────────────────────┘
  *   f64[16..31]: per-db running average TTL in ms (kAvgTtlBase + db), kept by active expiry
- *   heap SAB (growable, see sab/alloc.ts): roots[0..15] = table header of db 0..15
+ *   heap SAB (growable, see sab/alloc.ts): roots[0..15] = table header of db 0..15,
+ *   root 16 = blocked clients' per-key queues (shard/waiters.ts)
  *
  * Invariants:
  * - Every access to the heap happens with i32[0] (the shard's futex lock) held.
@@ -23,6 +24,7 @@ import { copyBytes } from '../sab/bytes.js';
 import { KeyTable, kVolatileField } from '../sab/hashtable.js';
 import { Enc, T, kInlineMax, kRecordHeader, kValueHeader } from '../sab/record.js';
 import { VALUE_OPS } from '../types/index.js';
+import { WaiterQueues, kWaitersRoot } from './waiters.js';
 
 export const kDatabases = 16;
 export const kControlBytes = 256;
@@ -86,6 +88,7 @@ export class Shard {
     const heapSab = Heap.create(initialHeapBytes);
     const heap = new Heap(heapSab);
     for (let db = 0; db < kDatabases; db++) heap.setRoot(db, KeyTable.create(heap));
+    heap.setRoot(kWaitersRoot, WaiterQueues.create(heap));
     return { id, control, heap: heapSab };
   }
 
