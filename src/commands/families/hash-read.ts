@@ -1,0 +1,195 @@
+/**
+ * Hash family, the commands that read a whole hash or a sample of it: HGETALL, HKEYS, HVALS,
+ * HRANDFIELD and HSCAN (t_hash.c, db.c's scanGenericCommand). Registered in hash.ts.
+ */
+import type { Ctx } from '../context.js';
+import { E, EH } from '../../errors.js';
+import { Enc, T } from '../../sab/record.js';
+import type { Heap } from '../../sab/alloc.js';
+import { globMatch } from '../../server/glob.js';
+import { parseScanCursor } from './generic-scan.js';
+import { hashDict, hashEntries, hashLen, kEntryHeader } from '../../types/hash.js';
+
+// ------------------------------------------------------------------ ops
+
+const kKeys = 1, kVals = 2;
+
+/** Reply field and/or value of entry i of a hashEntries() snapshot. */
+function replyEntry(c: Ctx, u8: Uint8Array, ents: number[], i: number, what: number): void {
+  if (what & kKeys) c.reply.bulk(u8, ents[i * 4], ents[i * 4 + 1]);
+  if (what & kVals) c.reply.bulk(u8, ents[i * 4 + 2], ents[i * 4 + 3]);
+}
+
+/** Push hashtable entry e onto a snapshot in hashEntries() form. */
+function pushEntry(heap: Heap, e: number, out: number[]): void {
+  const u32 = heap.u32, flen = u32[e * 2];
+  out.push(e * 8 + kEntryHeader, flen, e * 8 + kEntryHeader + flen, u32[e * 2 + 1]);
+}
+
+/** HGETALL / HKEYS / HVALS (Redis's genericHgetallCommand). */
+function hgetallGeneric(c: Ctx, what: number): void {
+  const rec = c.lookupTypeOrReply(1, T.Hash, false);
+  if (rec < 0) return;
+  const both = what === (kKeys | kVals);
+  if (rec === 0) return both ? c.reply.map(0) : c.reply.array(0);
+  const s = c.shard(1), heap = s.heap;
+  const ents = hashEntries(heap, s.valuePtr(rec), s.encoding(rec));
+  const n = ents.length >>> 2;
+  if (both) c.reply.map(n);
+  else c.reply.array(n);
+  for (let i = 0; i < n; i++) replyEntry(c, heap.u8, ents, i, what);
+}
+
+export const hgetallCommand = (c: Ctx) => hgetallGeneric(c, kKeys | kVals);
+export const hkeysCommand = (c: Ctx) => hgetallGeneric(c, kKeys);
+export const hvalsCommand = (c: Ctx) => hgetallGeneric(c, kVals);
+
+// ------------------------------------------------------------------ HRANDFIELD
+
+const kLongMax = 2n ** 63n - 1n;
+
+export function hrandfieldCommand(c: Ctx): void {
+  if (c.argc < 3) {
+    const rec = c.lookupTypeOrReply(1, T.Hash, false);
+    if (rec < 0) return;
+    if (rec === 0) return c.reply.nullBulk();
+    const s = c.shard(1);
+    const one = randomEntries(s.heap, s.valuePtr(rec), s.encoding(rec), 1);
+    return c.reply.bulk(s.heap.u8, one[0], one[1]);
+  }
+  // Redis checks the count (range -LONG_MAX..LONG_MAX), then the syntax, then the key.
+  const l = c.int64(2);
+  if (l === null) return c.reply.error(E.notInteger);
+  if (BigInt(l) < -kLongMax) return c.reply.error(EH.rangeLong(String(-kLongMax), String(kLongMax)));
+  if (c.argc > 4 || (c.argc === 4 && !c.is(3, 'WITHVALUES'))) return c.reply.error(E.syntax);
+  const withValues = c.argc === 4;
+  // With values the reply has 2·count elements: Redis refuses counts beyond ±LONG_MAX/2.
+  if (withValues && (BigInt(l) < -(kLongMax / 2n) || BigInt(l) > kLongMax / 2n)) return c.reply.error(EH.valueOutOfRange);
+  const rec = c.lookupTypeOrReply(1, T.Hash, false);
+  if (rec < 0) return;
+  if (rec === 0) return c.reply.array(0);
+  const s = c.shard(1), heap = s.heap, vp = s.valuePtr(rec), enc = s.encoding(rec);
+  const size = hashLen(heap, vp, enc);
+  let ents: number[];
+  if (l === 0) ents = [];
+  else if (l < 0) ents = randomEntries(heap, vp, enc, Number(-BigInt(l)));
+  else if (l >= size) ents = hashEntries(heap, vp, enc);
+  else ents = uniqueRandomEntries(heap, vp, enc, Number(l), size);
+  const n = ents.length >>> 2;
+  const pairs = withValues && c.reply.resp === 3;
+  c.reply.array(withValues && !pairs ? n * 2 : n);
+  const what = withValues ? kKeys | kVals : kKeys;
+  for (let i = 0; i < n; i++) {
+    if (pairs) c.reply.array(2);
+    replyEntry(c, heap.u8, ents, i, what);
+  }
+}
+
+/** `count` fields picked at random with repetition, in hashEntries() form. */
+function randomEntries(heap: Heap, vp: number, enc: Enc, count: number): number[] {
+  const out: number[] = [];
+  if (enc === Enc.Listpack) {
+    const all = hashEntries(heap, vp, enc);
+    const n = all.length >>> 2;
+    for (let k = 0; k < count; k++) {
+      const i = Math.floor(Math.random() * n) * 4;
+      out.push(all[i], all[i + 1], all[i + 2], all[i + 3]);
+    }
+    return out;
+  }
+  const d = hashDict(heap, vp);
+  for (let k = 0; k < count; k++) pushEntry(heap, d.random(), out);
+  return out;
+}
+
+/** `count` (< size) distinct fields in random order, in hashEntries() form. */
+function uniqueRandomEntries(heap: Heap, vp: number, enc: Enc, count: number, size: number): number[] {
+  if (enc === Enc.Hashtable && count * 3 <= size) {
+    // Few of many: draw until enough distinct entries (Redis's CASE 4).
+    const d = hashDict(heap, vp);
+    const seen = new Set<number>();
+    const out: number[] = [];
+    while (seen.size < count) {
+      const e = d.random();
+      if (seen.has(e)) continue;
+      seen.add(e);
+      pushEntry(heap, e, out);
+    }
+    return out;
+  }
+  // Otherwise shuffle a snapshot partially (Fisher–Yates over the first `count` places).
+  const all = hashEntries(heap, vp, enc);
+  for (let i = 0; i < count; i++) {
+    const j = i + Math.floor(Math.random() * (size - i));
+    for (let k = 0; k < 4; k++) {
+      const t = all[i * 4 + k];
+      all[i * 4 + k] = all[j * 4 + k];
+      all[j * 4 + k] = t;
+    }
+  }
+  all.length = count * 4;
+  return all;
+}
+
+// ------------------------------------------------------------------ HSCAN
+
+export function hscanCommand(c: Ctx): void {
+  // Redis parses the cursor before looking at the key, and the options after.
+  const cursor = parseScanCursor(c.bin(2));
+  if (cursor === null) return c.reply.error(E.invalidCursor);
+  const rec = c.lookupTypeOrReply(1, T.Hash, false);
+  if (rec < 0) return;
+  if (rec === 0) {
+    c.reply.array(2);
+    c.reply.bulkString('0');
+    return c.reply.array(0);
+  }
+  let count = 10, pattern: string | null = null;
+  for (let i = 3; i < c.argc; i++) {
+    const more = i + 1 < c.argc;
+    if (c.is(i, 'COUNT') && more) {
+      const v = c.long(++i);
+      if (v === null) return c.reply.error(E.notInteger);
+      if (v < 1) return c.reply.error(E.syntax);
+      count = v;
+    } else if (c.is(i, 'MATCH') && more) {
+      pattern = c.bin(++i);
+      if (pattern === '*') pattern = null;
+    } else return c.reply.error(E.syntax);
+  }
+  const s = c.shard(1), heap = s.heap, vp = s.valuePtr(rec);
+  let next = 0;
+  let ents: number[];
+  if (s.encoding(rec) === Enc.Listpack) {
+    // A listpack hash is small: the whole of it in one reply, cursor 0 (as Redis does).
+    ents = hashEntries(heap, vp, Enc.Listpack);
+  } else {
+    ents = [];
+    const d = hashDict(heap, vp);
+    const emit = (e: number) => pushEntry(heap, e, ents);
+    // Redis's loop: stop once the reply holds `count` elements (two per field) or after
+    // count·10 more bucket steps, whichever comes first.
+    let v = Number(cursor & 0xffffffffn);
+    let budget = count * 10;
+    do {
+      v = d.scan(v, emit);
+    } while (v !== 0 && budget-- > 0 && (ents.length >>> 1) < count);
+    next = v;
+  }
+  const u8 = heap.u8;
+  let n = ents.length >>> 2;
+  if (pattern !== null) {
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      const fo = ents[i * 4], fl = ents[i * 4 + 1];
+      if (!globMatch(pattern, Buffer.from(u8.buffer, fo, fl).toString('latin1'), false)) continue;
+      for (let j = 0; j < 4; j++) ents[k * 4 + j] = ents[i * 4 + j];
+      k++;
+    }
+    n = k;
+  }
+  c.reply.array(2);
+  c.reply.bulkString(String(next));
+  c.reply.array(n * 2);
+  for (let i = 0; i < n; i++) replyEntry(c, u8, ents, i, kKeys | kVals);
+}
