@@ -1,6 +1,428 @@
 /**
- * list command specs (Redis facts from scripts/spec-facts.mjs; summaries in our own words).
+ * List command specs (Redis 7.0 facts from scripts/spec-facts.mjs against redis-server 7.0.15:
+ * arity, flags, ACL categories, key specs, arguments). Summaries and complexity notes are our
+ * own wording. The blocking commands (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP) have specs here
+ * and their handlers elsewhere (blocking pops are wired by the engine).
  */
 import type { CommandSpec } from '../spec.js';
 
-export const LIST_SPECS: CommandSpec[] = [];
+export const LIST_SPECS: CommandSpec[] = [
+  {
+    name: 'blmove',
+    summary: 'Pops an element from one end of a list, pushes it onto an end of another (or the same) list and returns it; waits for an element if the source is empty.',
+    since: '6.2.0',
+    group: 'list',
+    complexity: 'O(1)',
+    arity: 6,
+    flags: ['write', 'denyoom', 'noscript', 'blocking'],
+    acl: ['write', 'list', 'slow', 'blocking'],
+    key_specs: [
+      { flags: ['RW', 'access', 'delete'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+      { flags: ['RW', 'insert'], begin_search: { index: { pos: 2 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'source', type: 'key', key_spec_index: 0 },
+      { name: 'destination', type: 'key', key_spec_index: 1 },
+      { name: 'wherefrom', type: 'oneof', arguments: [
+        { name: 'left', type: 'pure-token', token: 'LEFT' },
+        { name: 'right', type: 'pure-token', token: 'RIGHT' },
+      ] },
+      { name: 'whereto', type: 'oneof', arguments: [
+        { name: 'left', type: 'pure-token', token: 'LEFT' },
+        { name: 'right', type: 'pure-token', token: 'RIGHT' },
+      ] },
+      { name: 'timeout', type: 'double' },
+    ],
+  },
+  {
+    name: 'blmpop',
+    summary: 'Pops one or more elements from the first non-empty list among the given keys; waits until one has elements or the timeout passes.',
+    since: '7.0.0',
+    group: 'list',
+    complexity: 'O(N+M) with N the number of keys given and M the number of elements returned',
+    arity: -5,
+    flags: ['write', 'blocking', 'movablekeys'],
+    acl: ['write', 'list', 'slow', 'blocking'],
+    key_specs: [
+      { flags: ['RW', 'access', 'delete'], begin_search: { index: { pos: 2 } }, find_keys: { keynum: { keynumidx: 0, firstkey: 1, step: 1 } } },
+    ],
+    arguments: [
+      { name: 'timeout', type: 'double' },
+      { name: 'numkeys', type: 'integer' },
+      { name: 'key', type: 'key', multiple: true, key_spec_index: 0 },
+      { name: 'where', type: 'oneof', arguments: [
+        { name: 'left', type: 'pure-token', token: 'LEFT' },
+        { name: 'right', type: 'pure-token', token: 'RIGHT' },
+      ] },
+      { name: 'count', type: 'integer', token: 'COUNT', optional: true },
+    ],
+  },
+  {
+    name: 'blpop',
+    summary: 'Removes and returns the first element of the first non-empty list among the given keys; waits for one if all are empty.',
+    since: '2.0.0',
+    group: 'list',
+    complexity: 'O(N) with N the number of keys given',
+    arity: -3,
+    flags: ['write', 'noscript', 'blocking'],
+    acl: ['write', 'list', 'slow', 'blocking'],
+    key_specs: [
+      { flags: ['RW', 'access', 'delete'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: -2, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', multiple: true, key_spec_index: 0 },
+      { name: 'timeout', type: 'double' },
+    ],
+  },
+  {
+    name: 'brpop',
+    summary: 'Removes and returns the last element of the first non-empty list among the given keys; waits for one if all are empty.',
+    since: '2.0.0',
+    group: 'list',
+    complexity: 'O(N) with N the number of keys given',
+    arity: -3,
+    flags: ['write', 'noscript', 'blocking'],
+    acl: ['write', 'list', 'slow', 'blocking'],
+    key_specs: [
+      { flags: ['RW', 'access', 'delete'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: -2, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', multiple: true, key_spec_index: 0 },
+      { name: 'timeout', type: 'double' },
+    ],
+  },
+  {
+    name: 'brpoplpush',
+    summary: 'Pops the last element of a list, pushes it to the head of another list and returns it; waits for an element if the source is empty. Replaced by BLMOVE with RIGHT LEFT.',
+    since: '2.2.0',
+    group: 'list',
+    complexity: 'O(1)',
+    arity: 4,
+    flags: ['write', 'denyoom', 'noscript', 'blocking'],
+    acl: ['write', 'list', 'slow', 'blocking'],
+    key_specs: [
+      { flags: ['RW', 'access', 'delete'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+      { flags: ['RW', 'insert'], begin_search: { index: { pos: 2 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'source', type: 'key', key_spec_index: 0 },
+      { name: 'destination', type: 'key', key_spec_index: 1 },
+      { name: 'timeout', type: 'double' },
+    ],
+  },
+  {
+    name: 'lindex',
+    summary: 'Returns the element of a list at a given index (negative counts from the tail).',
+    since: '1.0.0',
+    group: 'list',
+    complexity: 'O(N) with N the number of elements walked to reach the index; O(1) for the first and last element',
+    arity: 3,
+    flags: ['readonly'],
+    acl: ['read', 'list', 'slow'],
+    key_specs: [
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'index', type: 'integer' },
+    ],
+  },
+  {
+    name: 'linsert',
+    summary: 'Inserts an element before or after the first occurrence of a pivot element in a list.',
+    since: '2.2.0',
+    group: 'list',
+    complexity: 'O(N) with N the number of elements walked before the pivot is found',
+    arity: 5,
+    flags: ['write', 'denyoom'],
+    acl: ['write', 'list', 'slow'],
+    key_specs: [
+      { flags: ['RW', 'insert'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'where', type: 'oneof', arguments: [
+        { name: 'before', type: 'pure-token', token: 'BEFORE' },
+        { name: 'after', type: 'pure-token', token: 'AFTER' },
+      ] },
+      { name: 'pivot', type: 'string' },
+      { name: 'element', type: 'string' },
+    ],
+  },
+  {
+    name: 'llen',
+    summary: 'Returns the number of elements in a list.',
+    since: '1.0.0',
+    group: 'list',
+    complexity: 'O(1)',
+    arity: 2,
+    flags: ['readonly', 'fast'],
+    acl: ['read', 'list', 'fast'],
+    key_specs: [
+      { flags: ['RO'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+    ],
+  },
+  {
+    name: 'lmove',
+    summary: 'Pops an element from one end of a list, pushes it onto an end of another (or the same) list and returns it.',
+    since: '6.2.0',
+    group: 'list',
+    complexity: 'O(1)',
+    arity: 5,
+    flags: ['write', 'denyoom'],
+    acl: ['write', 'list', 'slow'],
+    key_specs: [
+      { flags: ['RW', 'access', 'delete'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+      { flags: ['RW', 'insert'], begin_search: { index: { pos: 2 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'source', type: 'key', key_spec_index: 0 },
+      { name: 'destination', type: 'key', key_spec_index: 1 },
+      { name: 'wherefrom', type: 'oneof', arguments: [
+        { name: 'left', type: 'pure-token', token: 'LEFT' },
+        { name: 'right', type: 'pure-token', token: 'RIGHT' },
+      ] },
+      { name: 'whereto', type: 'oneof', arguments: [
+        { name: 'left', type: 'pure-token', token: 'LEFT' },
+        { name: 'right', type: 'pure-token', token: 'RIGHT' },
+      ] },
+    ],
+  },
+  {
+    name: 'lmpop',
+    summary: 'Pops one or more elements from one end of the first non-empty list among the given keys.',
+    since: '7.0.0',
+    group: 'list',
+    complexity: 'O(N+M) with N the number of keys given and M the number of elements returned',
+    arity: -4,
+    flags: ['write', 'movablekeys'],
+    acl: ['write', 'list', 'slow'],
+    key_specs: [
+      { flags: ['RW', 'access', 'delete'], begin_search: { index: { pos: 1 } }, find_keys: { keynum: { keynumidx: 0, firstkey: 1, step: 1 } } },
+    ],
+    arguments: [
+      { name: 'numkeys', type: 'integer' },
+      { name: 'key', type: 'key', multiple: true, key_spec_index: 0 },
+      { name: 'where', type: 'oneof', arguments: [
+        { name: 'left', type: 'pure-token', token: 'LEFT' },
+        { name: 'right', type: 'pure-token', token: 'RIGHT' },
+      ] },
+      { name: 'count', type: 'integer', token: 'COUNT', optional: true },
+    ],
+  },
+  {
+    name: 'lpop',
+    summary: 'Removes and returns elements from the head of a list; the key is deleted when the list becomes empty.',
+    since: '1.0.0',
+    group: 'list',
+    complexity: 'O(N) with N the number of elements returned',
+    arity: -2,
+    flags: ['write', 'fast'],
+    acl: ['write', 'list', 'fast'],
+    key_specs: [
+      { flags: ['RW', 'access', 'delete'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'count', type: 'integer', optional: true, since: '6.2.0' },
+    ],
+  },
+  {
+    name: 'lpos',
+    summary: 'Returns the index (or indexes) of elements of a list equal to a given value.',
+    since: '6.0.6',
+    group: 'list',
+    complexity: 'O(N) with N the number of elements in the list; MAXLEN bounds the scan',
+    arity: -3,
+    flags: ['readonly'],
+    acl: ['read', 'list', 'slow'],
+    key_specs: [
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'element', type: 'string' },
+      { name: 'rank', type: 'integer', token: 'RANK', optional: true },
+      { name: 'num-matches', type: 'integer', token: 'COUNT', optional: true },
+      { name: 'len', type: 'integer', token: 'MAXLEN', optional: true },
+    ],
+  },
+  {
+    name: 'lpush',
+    summary: 'Adds one or more elements at the head of a list, creating the list if needed.',
+    since: '1.0.0',
+    group: 'list',
+    complexity: 'O(1) per element added',
+    arity: -3,
+    flags: ['write', 'denyoom', 'fast'],
+    acl: ['write', 'list', 'fast'],
+    key_specs: [
+      { flags: ['RW', 'insert'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'element', type: 'string', multiple: true },
+    ],
+  },
+  {
+    name: 'lpushx',
+    summary: 'Adds one or more elements at the head of a list, only if the list already exists.',
+    since: '2.2.0',
+    group: 'list',
+    complexity: 'O(1) per element added',
+    arity: -3,
+    flags: ['write', 'denyoom', 'fast'],
+    acl: ['write', 'list', 'fast'],
+    key_specs: [
+      { flags: ['RW', 'insert'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'element', type: 'string', multiple: true },
+    ],
+  },
+  {
+    name: 'lrange',
+    summary: 'Returns the elements of a list between two indexes, both inclusive.',
+    since: '1.0.0',
+    group: 'list',
+    complexity: 'O(S+N) with S the distance of the start index from the nearer end and N the number of elements returned',
+    arity: 4,
+    flags: ['readonly'],
+    acl: ['read', 'list', 'slow'],
+    key_specs: [
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'start', type: 'integer' },
+      { name: 'stop', type: 'integer' },
+    ],
+  },
+  {
+    name: 'lrem',
+    summary: 'Removes elements equal to a value from a list: the first count occurrences from the head (count > 0), from the tail (count < 0), or all (count = 0).',
+    since: '1.0.0',
+    group: 'list',
+    complexity: 'O(N+M) with N the length of the list and M the number of elements removed',
+    arity: 4,
+    flags: ['write'],
+    acl: ['write', 'list', 'slow'],
+    key_specs: [
+      { flags: ['RW', 'delete'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'count', type: 'integer' },
+      { name: 'element', type: 'string' },
+    ],
+  },
+  {
+    name: 'lset',
+    summary: 'Replaces the element of a list at a given index.',
+    since: '1.0.0',
+    group: 'list',
+    complexity: 'O(N) with N the number of elements walked to reach the index; O(1) for the first and last element',
+    arity: 4,
+    flags: ['write', 'denyoom'],
+    acl: ['write', 'list', 'slow'],
+    key_specs: [
+      { flags: ['RW', 'update'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'index', type: 'integer' },
+      { name: 'element', type: 'string' },
+    ],
+  },
+  {
+    name: 'ltrim',
+    summary: 'Keeps only the elements of a list between two indexes, both inclusive, and removes the rest.',
+    since: '1.0.0',
+    group: 'list',
+    complexity: 'O(N) with N the number of elements removed',
+    arity: 4,
+    flags: ['write'],
+    acl: ['write', 'list', 'slow'],
+    key_specs: [
+      { flags: ['RW', 'delete'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'start', type: 'integer' },
+      { name: 'stop', type: 'integer' },
+    ],
+  },
+  {
+    name: 'rpop',
+    summary: 'Removes and returns elements from the tail of a list; the key is deleted when the list becomes empty.',
+    since: '1.0.0',
+    group: 'list',
+    complexity: 'O(N) with N the number of elements returned',
+    arity: -2,
+    flags: ['write', 'fast'],
+    acl: ['write', 'list', 'fast'],
+    key_specs: [
+      { flags: ['RW', 'access', 'delete'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'count', type: 'integer', optional: true, since: '6.2.0' },
+    ],
+  },
+  {
+    name: 'rpoplpush',
+    summary: 'Pops the last element of a list, pushes it to the head of another list and returns it. Replaced by LMOVE with RIGHT LEFT.',
+    since: '1.2.0',
+    group: 'list',
+    complexity: 'O(1)',
+    arity: 3,
+    flags: ['write', 'denyoom'],
+    acl: ['write', 'list', 'slow'],
+    key_specs: [
+      { flags: ['RW', 'access', 'delete'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+      { flags: ['RW', 'insert'], begin_search: { index: { pos: 2 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'source', type: 'key', key_spec_index: 0 },
+      { name: 'destination', type: 'key', key_spec_index: 1 },
+    ],
+  },
+  {
+    name: 'rpush',
+    summary: 'Adds one or more elements at the tail of a list, creating the list if needed.',
+    since: '1.0.0',
+    group: 'list',
+    complexity: 'O(1) per element added',
+    arity: -3,
+    flags: ['write', 'denyoom', 'fast'],
+    acl: ['write', 'list', 'fast'],
+    key_specs: [
+      { flags: ['RW', 'insert'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'element', type: 'string', multiple: true },
+    ],
+  },
+  {
+    name: 'rpushx',
+    summary: 'Adds one or more elements at the tail of a list, only if the list already exists.',
+    since: '2.2.0',
+    group: 'list',
+    complexity: 'O(1) per element added',
+    arity: -3,
+    flags: ['write', 'denyoom', 'fast'],
+    acl: ['write', 'list', 'fast'],
+    key_specs: [
+      { flags: ['RW', 'insert'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'element', type: 'string', multiple: true },
+    ],
+  },
+];
