@@ -1,6 +1,308 @@
 /**
- * set command specs (Redis facts from scripts/spec-facts.mjs; summaries in our own words).
+ * Set command specs (Redis 7.0 facts: arity, flags, ACL categories, key specs, arguments,
+ * tips), generated with scripts/spec-facts.mjs from a real redis-server 7.0.15. Summaries
+ * and complexity notes are our own wording.
  */
 import type { CommandSpec } from '../spec.js';
 
-export const SET_SPECS: CommandSpec[] = [];
+export const SET_SPECS: CommandSpec[] = [
+  {
+    name: 'sadd',
+    summary: 'Adds members to a set, creating the key if needed.',
+    since: '1.0.0',
+    group: 'set',
+    complexity: 'O(1) per member added',
+    arity: -3,
+    flags: ['write', 'denyoom', 'fast'],
+    acl: ['write', 'set', 'fast'],
+    key_specs: [
+      { flags: ['RW', 'insert'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'member', type: 'string', multiple: true },
+    ],
+  },
+  {
+    name: 'srem',
+    summary: 'Removes members from a set; the key goes away when the set empties.',
+    since: '1.0.0',
+    group: 'set',
+    complexity: 'O(1) per member removed',
+    arity: -3,
+    flags: ['write', 'fast'],
+    acl: ['write', 'set', 'fast'],
+    key_specs: [
+      { flags: ['RW', 'delete'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'member', type: 'string', multiple: true },
+    ],
+  },
+  {
+    name: 'smembers',
+    summary: 'Returns every member of a set.',
+    since: '1.0.0',
+    group: 'set',
+    complexity: 'O(N), N being the set size',
+    arity: 2,
+    flags: ['readonly'],
+    acl: ['read', 'set', 'slow'],
+    key_specs: [
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+    ],
+    tips: ['nondeterministic_output_order'],
+  },
+  {
+    name: 'sismember',
+    summary: 'Tells whether a value is a member of a set.',
+    since: '1.0.0',
+    group: 'set',
+    complexity: 'O(1)',
+    arity: 3,
+    flags: ['readonly', 'fast'],
+    acl: ['read', 'set', 'fast'],
+    key_specs: [
+      { flags: ['RO'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'member', type: 'string' },
+    ],
+  },
+  {
+    name: 'smismember',
+    summary: 'Tells, for each given value, whether it is a member of a set.',
+    since: '6.2.0',
+    group: 'set',
+    complexity: 'O(N), N being the number of values asked about',
+    arity: -3,
+    flags: ['readonly', 'fast'],
+    acl: ['read', 'set', 'fast'],
+    key_specs: [
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'member', type: 'string', multiple: true },
+    ],
+  },
+  {
+    name: 'scard',
+    summary: 'Returns how many members a set has.',
+    since: '1.0.0',
+    group: 'set',
+    complexity: 'O(1)',
+    arity: 2,
+    flags: ['readonly', 'fast'],
+    acl: ['read', 'set', 'fast'],
+    key_specs: [
+      { flags: ['RO'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+    ],
+  },
+  {
+    name: 'spop',
+    summary: 'Removes and returns one or more random members of a set.',
+    since: '1.0.0',
+    group: 'set',
+    complexity: 'O(1) without count; O(N) with a count of N',
+    arity: -2,
+    flags: ['write', 'fast'],
+    acl: ['write', 'set', 'fast'],
+    key_specs: [
+      { flags: ['RW', 'access', 'delete'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'count', type: 'integer', optional: true, since: '3.2.0' },
+    ],
+    tips: ['nondeterministic_output'],
+  },
+  {
+    name: 'srandmember',
+    summary: 'Returns one or more random members of a set without removing them.',
+    since: '1.0.0',
+    group: 'set',
+    complexity: 'O(1) without count; O(N) with a count of N',
+    arity: -2,
+    flags: ['readonly'],
+    acl: ['read', 'set', 'slow'],
+    key_specs: [
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'count', type: 'integer', optional: true, since: '2.6.0' },
+    ],
+    tips: ['nondeterministic_output'],
+  },
+  {
+    name: 'smove',
+    summary: 'Moves a member from one set to another.',
+    since: '1.0.0',
+    group: 'set',
+    complexity: 'O(1)',
+    arity: 4,
+    flags: ['write', 'fast'],
+    acl: ['write', 'set', 'fast'],
+    key_specs: [
+      { flags: ['RW', 'access', 'delete'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+      { flags: ['RW', 'insert'], begin_search: { index: { pos: 2 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'source', type: 'key', key_spec_index: 0 },
+      { name: 'destination', type: 'key', key_spec_index: 1 },
+      { name: 'member', type: 'string' },
+    ],
+  },
+  {
+    name: 'sinter',
+    summary: 'Returns the members common to all the given sets.',
+    since: '1.0.0',
+    group: 'set',
+    complexity: 'O(N*M) at worst: N the smallest set size, M the number of sets',
+    arity: -2,
+    flags: ['readonly'],
+    acl: ['read', 'set', 'slow'],
+    key_specs: [
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: -1, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', multiple: true, key_spec_index: 0 },
+    ],
+    tips: ['nondeterministic_output_order'],
+  },
+  {
+    name: 'sintercard',
+    summary: 'Returns how many members the given sets have in common, optionally stopping at a limit.',
+    since: '7.0.0',
+    group: 'set',
+    complexity: 'O(N*M) at worst: N the smallest set size, M the number of sets',
+    arity: -3,
+    flags: ['readonly', 'movablekeys'],
+    acl: ['read', 'set', 'slow'],
+    key_specs: [
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 1 } }, find_keys: { keynum: { keynumidx: 0, firstkey: 1, step: 1 } } },
+    ],
+    arguments: [
+      { name: 'numkeys', type: 'integer' },
+      { name: 'key', type: 'key', multiple: true, key_spec_index: 0 },
+      { name: 'limit', type: 'integer', token: 'LIMIT', optional: true },
+    ],
+  },
+  {
+    name: 'sunion',
+    summary: 'Returns the members of all the given sets together.',
+    since: '1.0.0',
+    group: 'set',
+    complexity: 'O(N), N the total number of members of the sets',
+    arity: -2,
+    flags: ['readonly'],
+    acl: ['read', 'set', 'slow'],
+    key_specs: [
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: -1, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', multiple: true, key_spec_index: 0 },
+    ],
+    tips: ['nondeterministic_output_order'],
+  },
+  {
+    name: 'sdiff',
+    summary: 'Returns the members of the first set that are in none of the other sets.',
+    since: '1.0.0',
+    group: 'set',
+    complexity: 'O(N), N the total number of members of the sets',
+    arity: -2,
+    flags: ['readonly'],
+    acl: ['read', 'set', 'slow'],
+    key_specs: [
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: -1, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', multiple: true, key_spec_index: 0 },
+    ],
+    tips: ['nondeterministic_output_order'],
+  },
+  {
+    name: 'sinterstore',
+    summary: 'Stores the intersection of sets in a key.',
+    since: '1.0.0',
+    group: 'set',
+    complexity: 'O(N*M) at worst: N the smallest set size, M the number of sets',
+    arity: -3,
+    flags: ['write', 'denyoom'],
+    acl: ['write', 'set', 'slow'],
+    key_specs: [
+      { flags: ['RW', 'update'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 2 } }, find_keys: { range: { lastkey: -1, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'destination', type: 'key', key_spec_index: 0 },
+      { name: 'key', type: 'key', multiple: true, key_spec_index: 1 },
+    ],
+  },
+  {
+    name: 'sunionstore',
+    summary: 'Stores the union of sets in a key.',
+    since: '1.0.0',
+    group: 'set',
+    complexity: 'O(N), N the total number of members of the sets',
+    arity: -3,
+    flags: ['write', 'denyoom'],
+    acl: ['write', 'set', 'slow'],
+    key_specs: [
+      { flags: ['OW', 'update'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 2 } }, find_keys: { range: { lastkey: -1, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'destination', type: 'key', key_spec_index: 0 },
+      { name: 'key', type: 'key', multiple: true, key_spec_index: 1 },
+    ],
+  },
+  {
+    name: 'sdiffstore',
+    summary: 'Stores the difference of the first set and the others in a key.',
+    since: '1.0.0',
+    group: 'set',
+    complexity: 'O(N), N the total number of members of the sets',
+    arity: -3,
+    flags: ['write', 'denyoom'],
+    acl: ['write', 'set', 'slow'],
+    key_specs: [
+      { flags: ['OW', 'update'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 2 } }, find_keys: { range: { lastkey: -1, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'destination', type: 'key', key_spec_index: 0 },
+      { name: 'key', type: 'key', multiple: true, key_spec_index: 1 },
+    ],
+  },
+  {
+    name: 'sscan',
+    summary: 'Iterates the members of a set incrementally.',
+    since: '2.8.0',
+    group: 'set',
+    complexity: 'O(1) per call; O(N) over a complete iteration',
+    arity: -3,
+    flags: ['readonly'],
+    acl: ['read', 'set', 'slow'],
+    key_specs: [
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'cursor', type: 'integer' },
+      { name: 'pattern', type: 'pattern', token: 'MATCH', optional: true },
+      { name: 'count', type: 'integer', token: 'COUNT', optional: true },
+    ],
+    tips: ['nondeterministic_output'],
+  },
+];
