@@ -26,7 +26,8 @@
  *   at 64 KiB); fill > 0 → at most fill entries and sz ≤ 8192. A single element larger than the
  *   limit gets a node of its own.
  * - Nodes are split on insert in the middle of a full node and small neighbours merged after
- *   the split (Redis's _quicklistInsert / _quicklistMergeNodes); deletes never merge.
+ *   the split (Redis's _quicklistInsert / _quicklistMergeNodes); deletes never merge; a
+ *   replacement (LSET) is made in place whatever the limit (as Redis 7.2).
  * - Every function that allocates re-reads heap views afterwards. Guarded by the shard lock.
  */
 import type { Heap } from '../sab/alloc.js';
@@ -366,30 +367,11 @@ function entrySizeAt(heap: Heap, lp: number, pos: number): number {
 }
 
 /**
- * Replace the entry at (node n, pos) (Redis's quicklistReplaceEntry): in place when the node
- * stays within its limit, else the new element gets a node of its own after n (n split at pos
- * first when pos is not its last entry), the old entry is deleted and neighbours merged.
+ * Replace the entry at (node n, pos) in place. Redis 7.2's quicklistReplaceEntry does so for
+ * every element below its 1 GiB "large element" threshold, whatever the node's fill limit.
  */
-export function qlReplace(heap: Heap, r: number, n: number, pos: number, b: Uint8Array, off: number, len: number): void {
-  loadFill(heap.i32[r * 2 + FILL]);
-  const lp = heap.u32[n * 2 + LP];
-  const newSz = lpSz(heap, lp) - lpLen(heap, lp, pos) + len + kSizeEstimateOverhead;
-  if (!exceeds(newSz, lpCount(heap, lp))) {
-    heap.u32[n * 2 + LP] = lpReplace(heap, lp, pos, b, off, len);
-    return;
-  }
-  const last = pos === lpLast(heap, lp);
-  const split = last ? 0 : splitNode(heap, n, pos, true);
-  const nn = newNode(heap, lpAppend(heap, lpNew(heap, 0), b, off, len));
-  linkNode(heap, r, n, nn, true);
-  if (split !== 0) linkNode(heap, r, nn, split, true);
-  // n now ends with the replaced entry: delete it.
-  const l1 = heap.u32[n * 2 + LP];
-  if (lpCount(heap, l1) === 1) dropNode(heap, r, n);
-  else {
-    heap.u32[n * 2 + LP] = lpDelete(heap, l1, lpLast(heap, l1), 1);
-    mergeAround(heap, r, nn);
-  }
+export function qlReplace(heap: Heap, n: number, pos: number, b: Uint8Array, off: number, len: number): void {
+  heap.u32[n * 2 + LP] = lpReplace(heap, heap.u32[n * 2 + LP], pos, b, off, len);
 }
 
 // ------------------------------------------------------------------ seek / delete

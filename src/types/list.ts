@@ -258,7 +258,7 @@ export function listReplaceAtCursor(heap: Heap, vp: number, enc: Enc, b: Uint8Ar
   const pos = curPos;
   curPos = -1;
   if (enc === Enc.Quicklist) {
-    qlReplace(heap, vp, curNode, pos, b, off, len);
+    qlReplace(heap, curNode, pos, b, off, len);
     return vp;
   }
   return lpReplace(heap, vp, pos, b, off, len);

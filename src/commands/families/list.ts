@@ -137,6 +137,7 @@ export function lmoveGeneric(c: Ctx, fromLeft: boolean, toLeft: boolean): void {
   if (dst0 < 0) return;
   const fill = listFill(c);
   const ss = c.shard(1), ds = c.shard(2);
+  const sameKey = ss === ds && dst0 === src;
   const rest = listPop(ss, src, fromLeft, 1, scratchSink, fill);
   // The source is never deleted before the push: with one key, the push refills it.
   let dst = dst0;
@@ -146,7 +147,7 @@ export function lmoveGeneric(c: Ctx, fromLeft: boolean, toLeft: boolean): void {
   }
   listPushBytes(ds, dst, toLeft, scratch, 0, scratchLen, fill);
   c.signalReady(2);
-  if (rest === 0 && dst !== src) c.deleteKey(1);
+  if (rest === 0 && !sameKey) c.deleteKey(1);
   c.reply.bulk(scratch, 0, scratchLen);
 }
 
