@@ -33,7 +33,8 @@ import { Dict } from '../sab/hashtable.js';
 import { hashBytes } from '../sab/hash.js';
 import { copyBytes } from '../sab/bytes.js';
 import {
-  lpAppend, lpBytes, lpCopy, lpCount, lpData, lpDelete, lpFind, lpFirst, lpFree, lpLen, lpNew, lpNext, lpReplace,
+  kLpHeader, lpAppend, lpBytes, lpCopy, lpCount, lpData, lpDelete, lpEntrySize, lpFind, lpFirst, lpFree, lpLen, lpNew,
+  lpNext, lpReplace,
 } from '../sab/listpack.js';
 import { Enc } from '../sab/record.js';
 import type { Shard } from '../shard/shard.js';
@@ -143,9 +144,19 @@ export function hashEntries(heap: Heap, vp: number, enc: Enc): number[] {
 
 // ------------------------------------------------------------------ writes
 
-/** Make the value of a new (absent) hash key: an empty listpack. */
-export function hashCreate(heap: Heap): number {
-  return lpNew(heap, 64);
+/**
+ * Make the value of a new (absent) hash key: an empty listpack with room for `capBytes` bytes
+ * (header included), so a first HSET of several pairs fills it without reallocating.
+ */
+export function hashCreate(heap: Heap, capBytes = 0): number {
+  return lpNew(heap, capBytes);
+}
+
+/** Listpack bytes (header included) that the pairs in args [from, to) of a command need. */
+export function hashListpackBytes(lens: Int32Array, from: number, to: number): number {
+  let n = kLpHeader;
+  for (let i = from; i < to; i++) n += lpEntrySize(lens[i]);
+  return n;
 }
 
 /** Convert a listpack hash to a hashtable (Redis's hashTypeConvert). */

@@ -11,7 +11,7 @@ import { E, EH } from '../../errors.js';
 import { Enc, T } from '../../sab/record.js';
 import { parseInt64 } from '../args.js';
 import { addLongDouble, formatLongDoubleHuman, isFiniteLD, parseLongDouble, LD_ZERO, type LongDouble } from '../long-double.js';
-import { hashCreate, hashDelete, hashGet, hashLen, hashSet, hv } from '../../types/hash.js';
+import { hashCreate, hashDelete, hashGet, hashLen, hashListpackBytes, hashSet, hv } from '../../types/hash.js';
 import { hgetallCommand, hkeysCommand, hrandfieldCommand, hscanCommand, hvalsCommand } from './hash-read.js';
 
 // ------------------------------------------------------------------ ops
@@ -20,11 +20,11 @@ import { hgetallCommand, hkeysCommand, hrandfieldCommand, hscanCommand, hvalsCom
  * Look up key argument 1 as a hash for writing, creating an empty one when absent (Redis's
  * hashTypeLookupWriteOrCreate). Returns the record, or -1 after replying WRONGTYPE.
  */
-function lookupOrCreate(c: Ctx): number {
+function lookupOrCreate(c: Ctx, capBytes = 0): number {
   const rec = c.lookupTypeOrReply(1, T.Hash, true);
   if (rec !== 0) return rec;
   const s = c.shard(1);
-  const vp = hashCreate(s.heap);
+  const vp = hashCreate(s.heap, capBytes);
   // The lookup just above was of this key: insertValue reuses its hash.
   return s.insertValue(c.db, c.buf, c.offs[1], c.lens[1], T.Hash, Enc.Listpack, vp, c.now);
 }
@@ -67,7 +67,10 @@ const kI64Min = -(2n ** 63n), kI64Max = 2n ** 63n - 1n;
 /** HSET and HMSET (the same command; HMSET replies +OK). */
 function hsetGeneric(c: Ctx, ok: boolean): void {
   if (c.argc % 2 === 1) return c.reply.error(E.wrongArity(c.client.lastCommand));
-  const rec = lookupOrCreate(c);
+  // Size a new hash's listpack for every pair given (when they can all stay in one).
+  const lim = c.engine.config.limits;
+  const fit = (c.argc - 2) / 2 <= lim.hashMaxListpackEntries && c.argc <= 258;
+  const rec = lookupOrCreate(c, fit ? hashListpackBytes(c.lens, 2, c.argc) : 0);
   if (rec < 0) return;
   let added = 0;
   for (let i = 2; i < c.argc; i += 2) added += setField(c, rec, i, c.buf, c.offs[i + 1], c.lens[i + 1]);
