@@ -72,14 +72,19 @@ export const kEntryLenWord = 0;
 export const kEntryKeyByte = 4;
 
 const dicts = new WeakMap<Heap, Dict>();
+let lastHeap: Heap | null = null;
+let lastDict: Dict | null = null;
 
 /** The shared member-table cursor of a heap, pointed at `hdr`. */
 export function dictAt(heap: Heap, hdr: number): Dict {
+  if (heap === lastHeap) return lastDict!.at(hdr);
   let d = dicts.get(heap);
   if (d === undefined) {
     d = new Dict(heap, kEntryLenWord, kEntryKeyByte);
     dicts.set(heap, d);
   }
+  lastHeap = heap;
+  lastDict = d;
   return d.at(hdr);
 }
 
