@@ -39,6 +39,8 @@ const kDefs: Record<string, TestDef> = {
   hset: { reply: kInteger, args: ['HSET', key('hash:'), key('field:'), V] },
   zadd: { reply: kInteger, args: ['ZADD', key('zset:'), key(''), key('member:')] },
   zrange: { reply: kArray, args: ['ZRANGE', key('zset:'), '0', '9'] },
+  // redis-benchmark's lrange_100; run lpush first (with a small --keyspace) so lists reach 100.
+  lrange_100: { reply: kArray, args: ['LRANGE', key('list:'), '0', '99'] },
   mset: { reply: kSimple, args: ['MSET', ...Array.from({ length: 10 }, () => [key('key:'), V]).flat()] },
 };
 
