@@ -152,3 +152,16 @@ export const EL = {
   numkeysPositive: 'ERR numkeys should be greater than 0',
   countPositive: 'ERR count should be greater than 0',
 } as const;
+
+/** Texts of the sorted-set family, Redis 7.0 t_zset.c (7.2 for ZRANK WITHSCORE). */
+export const EZ = {
+  nanScore: 'ERR resulting score is not a number (NaN)',
+  incrSinglePair: 'ERR INCR option supports a single increment-element pair',
+  minMaxNotFloat: 'ERR min or max is not a float',
+  minMaxNotLex: 'ERR min or max not valid string range item',
+  limitNeedsByscore: 'ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX',
+  withscoresBylex: 'ERR syntax error, WITHSCORES not supported in combination with BYLEX',
+  weightNotFloat: 'ERR weight value is not a float',
+  atLeastOneKey: (cmd: string) => `ERR at least 1 input key is needed for '${cmd}' command`,
+  limitNegative: "ERR LIMIT can't be negative",
+} as const;
