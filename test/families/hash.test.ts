@@ -290,6 +290,31 @@ for (const enc of ['listpack', 'hashtable'] as const) {
       expect(r('HRANDFIELD', 'h', '-1', 'WITHVALUES')).toMatch(/^\*2\r\n\$\d+\r\nf\d+\r\n\$\d+\r\nv\d+\r\n$/);
     });
 
+    it('HRANDFIELD draws fields evenly (chi-square, as Redis tests it)', () => {
+      const args: string[] = [];
+      for (let i = 0; i < 10; i++) args.push(`f${i}`, `v${i}`);
+      // a hashtable that had many more fields: the survivors sit in a sparse table
+      const big: string[] = [];
+      for (let i = 0; i < 200; i++) big.push(`x${i}`, 'v');
+      r('HSET', 'h', ...args, ...big);
+      r('HDEL', 'h', ...big.filter((_, i) => i % 2 === 0));
+      expect(r('HLEN', 'h')).toBe(int(10));
+      const chi = (res: string[]) => {
+        const counts = new Map<string, number>();
+        for (const f of res) counts.set(f, (counts.get(f) ?? 0) + 1);
+        expect(counts.size).toBe(10);
+        const exp = res.length / 10;
+        let x = 0;
+        for (const n of counts.values()) x += (n - exp) ** 2 / exp;
+        return x;
+      };
+      // df = 9: 40 has a probability of about 0.00001
+      expect(chi(call('HRANDFIELD', 'h', '-1000') as string[])).toBeLessThan(40);
+      const singles: string[] = [];
+      for (let i = 0; i < 1000; i++) singles.push(call('HRANDFIELD', 'h') as string);
+      expect(chi(singles)).toBeLessThan(40);
+    });
+
     it('HRANDFIELD on a one-field hash', () => {
       r('HSET', 'h', 'only', 'v');
       expect(r('HRANDFIELD', 'h')).toBe(bulk('only'));

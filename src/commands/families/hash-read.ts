@@ -8,7 +8,7 @@ import { Enc, T } from '../../sab/record.js';
 import type { Heap } from '../../sab/alloc.js';
 import { globMatch } from '../../server/glob.js';
 import { parseScanCursor } from './generic-scan.js';
-import { hashDict, hashEntries, hashLen, kEntryHeader } from '../../types/hash.js';
+import { hashDict, hashEntries, hashLen, hashRandomEntry, kEntryHeader } from '../../types/hash.js';
 
 // ------------------------------------------------------------------ ops
 
@@ -53,9 +53,10 @@ export function hrandfieldCommand(c: Ctx): void {
     const rec = c.lookupTypeOrReply(1, T.Hash, false);
     if (rec < 0) return;
     if (rec === 0) return c.reply.nullBulk();
-    const s = c.shard(1);
-    const one = randomEntries(s.heap, s.valuePtr(rec), s.encoding(rec), 1);
-    return c.reply.bulk(s.heap.u8, one[0], one[1]);
+    const s = c.shard(1), heap = s.heap, vp = s.valuePtr(rec), enc = s.encoding(rec);
+    const one: number[] = [0, 0, 0, 0];
+    randomEntry(heap, vp, enc === Enc.Listpack ? hashEntries(heap, vp, enc) : null, one);
+    return c.reply.bulk(heap.u8, one[0], one[1]);
   }
   // Redis checks the count (range -LONG_MAX..LONG_MAX), then the syntax, then the key.
   const l = c.int64(2);
@@ -70,47 +71,62 @@ export function hrandfieldCommand(c: Ctx): void {
   if (rec === 0) return c.reply.array(0);
   const s = c.shard(1), heap = s.heap, vp = s.valuePtr(rec), enc = s.encoding(rec);
   const size = hashLen(heap, vp, enc);
+  const pairs = withValues && c.reply.resp === 3;
+  const what = withValues ? kKeys | kVals : kKeys;
+  if (l < 0) {
+    // With repetition: reply as we draw (no snapshot of the picks, however many are asked).
+    const n = Number(-BigInt(l));
+    c.reply.array(withValues && !pairs ? n * 2 : n);
+    const all = enc === Enc.Listpack ? hashEntries(heap, vp, enc) : null;
+    const one: number[] = [0, 0, 0, 0];
+    for (let k = 0; k < n; k++) {
+      randomEntry(heap, vp, all, one);
+      if (pairs) c.reply.array(2);
+      replyEntry(c, heap.u8, one, 0, what);
+    }
+    return;
+  }
   let ents: number[];
   if (l === 0) ents = [];
-  else if (l < 0) ents = randomEntries(heap, vp, enc, Number(-BigInt(l)));
   else if (l >= size) ents = hashEntries(heap, vp, enc);
   else ents = uniqueRandomEntries(heap, vp, enc, Number(l), size);
   const n = ents.length >>> 2;
-  const pairs = withValues && c.reply.resp === 3;
   c.reply.array(withValues && !pairs ? n * 2 : n);
-  const what = withValues ? kKeys | kVals : kKeys;
   for (let i = 0; i < n; i++) {
     if (pairs) c.reply.array(2);
     replyEntry(c, heap.u8, ents, i, what);
   }
 }
 
-/** `count` fields picked at random with repetition, in hashEntries() form. */
-function randomEntries(heap: Heap, vp: number, enc: Enc, count: number): number[] {
-  const out: number[] = [];
-  if (enc === Enc.Listpack) {
-    const all = hashEntries(heap, vp, enc);
-    const n = all.length >>> 2;
-    for (let k = 0; k < count; k++) {
-      const i = Math.floor(Math.random() * n) * 4;
-      out.push(all[i], all[i + 1], all[i + 2], all[i + 3]);
-    }
-    return out;
+/**
+ * One field picked at random into `out` (hashEntries() form). `all` is the snapshot of a
+ * listpack hash (null for a hashtable, which draws from its Dict).
+ */
+function randomEntry(heap: Heap, vp: number, all: number[] | null, out: number[]): void {
+  if (all !== null) {
+    const i = Math.floor(Math.random() * (all.length >>> 2)) * 4;
+    out[0] = all[i];
+    out[1] = all[i + 1];
+    out[2] = all[i + 2];
+    out[3] = all[i + 3];
+    return;
   }
-  const d = hashDict(heap, vp);
-  for (let k = 0; k < count; k++) pushEntry(heap, d.random(), out);
-  return out;
+  const e = hashRandomEntry(heap, vp);
+  const u32 = heap.u32, flen = u32[e * 2];
+  out[0] = e * 8 + kEntryHeader;
+  out[1] = flen;
+  out[2] = e * 8 + kEntryHeader + flen;
+  out[3] = u32[e * 2 + 1];
 }
 
 /** `count` (< size) distinct fields in random order, in hashEntries() form. */
 function uniqueRandomEntries(heap: Heap, vp: number, enc: Enc, count: number, size: number): number[] {
   if (enc === Enc.Hashtable && count * 3 <= size) {
     // Few of many: draw until enough distinct entries (Redis's CASE 4).
-    const d = hashDict(heap, vp);
     const seen = new Set<number>();
     const out: number[] = [];
     while (seen.size < count) {
-      const e = d.random();
+      const e = hashRandomEntry(heap, vp);
       if (seen.has(e)) continue;
       seen.add(e);
       pushEntry(heap, e, out);
