@@ -153,6 +153,12 @@ export const EL = {
   countPositive: 'ERR count should be greater than 0',
 } as const;
 
+/** Texts of the blocking pops, Redis 7.0 timeout.c (getTimeoutFromObjectOrReply). */
+export const EB = {
+  timeoutNotFloat: 'ERR timeout is not a float or out of range',
+  timeoutNegative: 'ERR timeout is negative',
+} as const;
+
 /** Texts of the sorted-set family, Redis 7.0 t_zset.c (7.2 for ZRANK WITHSCORE). */
 export const EZ = {
   nanScore: 'ERR resulting score is not a number (NaN)',

@@ -23,6 +23,7 @@ import { WaitOp, WaitSlots, WaitState, kDestMax } from '../sab/wait-slots.js';
 import { WaiterQueues } from '../shard/waiters.js';
 import type { Shard } from '../shard/shard.js';
 import type { Client, Unblock } from './client.js';
+import type { TypeLimits } from './config.js';
 
 interface BlockedClient {
   client: Client;
@@ -42,6 +43,8 @@ interface BlockedClient {
  * register here (families/blocking.ts). Returns false if the key held nothing to serve.
  */
 export interface ServeContext {
+  shards: Shard[];
+  limits: TypeLimits;
   shard: Shard;
   db: number;
   key: Buffer;
@@ -74,6 +77,7 @@ export class Blocking {
       tryHold(shard: number): boolean;
       shardOfKey(b: Uint8Array, off: number, len: number): number;
       now(): number;
+      limits: TypeLimits;
     },
   ) {
     this.slots = new WaitSlots(sab);
@@ -246,7 +250,7 @@ export class Blocking {
     const q = this.queues[shardIndex], slots = this.slots;
     const shard = this.shards[shardIndex];
     const ctx: ServeContext = {
-      shard, db, key, slot: 0, slots, reply: this.scratch, now: this.hooks.now(),
+      shards: this.shards, limits: this.hooks.limits, shard, db, key, slot: 0, slots, reply: this.scratch, now: this.hooks.now(),
       tryHold: (i) => this.hooks.tryHold(i),
       shardOfKey: (b, o, l) => this.hooks.shardOfKey(b, o, l),
       ready: (s, d, k) => this.readyKeys.push({ shard: s, db: d, key: k }),

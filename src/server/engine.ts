@@ -23,6 +23,7 @@ import { eqUpper, parseLong } from '../commands/args.js';
 import { Config } from './config.js';
 import type { Client } from './client.js';
 import { Blocking } from './blocking.js';
+import { registerServers } from '../commands/families/blocking.js';
 import { createWaitSlots } from '../sab/wait-slots.js';
 
 /** Memory shared by every thread of one store, besides the shards. */
@@ -78,7 +79,9 @@ export class Engine {
       tryHold: (i) => this.tryHold(i),
       shardOfKey: (b, o, l) => this.shardOfKey(b, o, l),
       now: () => this.clock || Date.now(),
+      limits: config.limits,
     });
+    registerServers(this.blocking);
   }
 
   /** Blocked clients of this thread, and serving them when keys become ready. */

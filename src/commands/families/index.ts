@@ -12,6 +12,7 @@ import { hashCommands } from './hash.js';
 import { listCommands } from './list.js';
 import { setCommands } from './set.js';
 import { zsetCommands } from './zset.js';
+import { blockingCommands } from './blocking.js';
 
 export const ALL_FAMILIES: FamilyTable[] = [
   stringCommands,
@@ -26,4 +27,5 @@ export const ALL_FAMILIES: FamilyTable[] = [
   listCommands,
   setCommands,
   zsetCommands,
+  blockingCommands,
 ];
