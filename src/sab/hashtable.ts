@@ -324,10 +324,22 @@ export abstract class OpenTable {
     }
   }
 
-  /** A random live record, or 0 if the table is empty. */
+  /**
+   * A random live record, or 0 if the table is empty. Draws uniform slots over t0 and t1
+   * until one is live, so every record is equally likely (the first live slot after a random
+   * point would favour records that follow empty runs); a very sparse table falls back to
+   * that walk after 64 misses.
+   */
   random(): number {
     const u32 = this.heap.u32, w = this.hdr * 2;
     if (u32[w + kCount] === 0) return 0;
+    const t0 = u32[w + kT0], n0 = u32[w + kM0] + 1;
+    const t1 = u32[w + kT1], n1 = t1 === 0 ? 0 : u32[w + kM1] + 1;
+    for (let k = 0; k < 64; k++) {
+      const i = Math.floor(Math.random() * (n0 + n1));
+      const r = i < n0 ? u32[t0 * 2 + i * 2 + 1] : u32[t1 * 2 + (i - n0) * 2 + 1];
+      if (r > kTombstone) return r;
+    }
     const order = Math.random() < 0.5 ? [kT0, kT1] : [kT1, kT0];
     for (const tf of order) {
       const t = u32[w + tf];

@@ -122,28 +122,9 @@ export function hashGet(heap: Heap, vp: number, enc: Enc, b: Uint8Array, off: nu
 }
 
 // Dict header words (sab/hashtable.ts's diagram): t0 ptr, t0 mask, t1 ptr, t1 mask.
-const kDictT0 = 1, kDictM0 = 2, kDictT1 = 4, kDictM1 = 5;
-
-/**
- * A uniformly random entry of a non-empty field table: draw slots of both slot arrays until
- * one holds an entry (each live slot is equally likely). Dict.random() takes the first entry
- * at or after a random slot, which favours entries that follow long empty runs.
- */
+/** A uniformly random entry of a non-empty field table (Dict.random() is fair). */
 export function hashRandomEntry(heap: Heap, hdr: number): number {
-  const d = hashDict(heap, hdr);
-  const n0 = d.getField(kDictM0) + 1;
-  const t1 = d.getField(kDictT1);
-  const total = n0 + (t1 !== 0 ? d.getField(kDictM1) + 1 : 0);
-  const t0 = d.getField(kDictT0);
-  const u32 = heap.u32;
-  // A table is at least 1/10 full after a delete (shrink), so this rarely takes long; the
-  // bound only guards against a pathological table.
-  for (let tries = 0; tries < 100 * 64; tries++) {
-    const i = Math.floor(Math.random() * total);
-    const e = i < n0 ? u32[t0 * 2 + i * 2 + 1] : u32[t1 * 2 + (i - n0) * 2 + 1];
-    if (e > 1) return e; // 0 empty, 1 tombstone
-  }
-  return d.random();
+  return hashDict(heap, hdr).random();
 }
 
 /**
