@@ -21,7 +21,8 @@ import { prng } from './keys.js';
 import { commandOnce, infoField } from './resp-once.js';
 import { killAllTargets, type Target } from './targets.js';
 import {
-  ask, fmtInt, fmtMB, labelTargets, parseFlags, pipelineLoad, readRss, serverPid, sleep, startTarget, type RespBatch,
+  ask, fmtInt, fmtMB, labelTargets, parseFlags, pipelineLoad, readRss, rssBreakdown, serverPid, sleep, startTarget,
+  type RespBatch,
 } from './types-kit.js';
 
 const kDefaults = {
@@ -165,17 +166,27 @@ interface MemoryRow {
   usedBefore: number;
   usedAfter: number;
   peakRss: number;
+  /** RSS by kind after loading (see rssBreakdown), and the INFO memory fields Spindle adds. */
+  breakdownBefore: ReturnType<typeof rssBreakdown>;
+  breakdownAfter: ReturnType<typeof rssBreakdown>;
+  infoAfter: Record<string, number>;
   encoding: string;
   loadMs: number;
   errors: string[];
 }
 
-async function usedMemory(t: Target): Promise<number> {
+async function memoryInfo(t: Target): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
   try {
-    return Number(infoField(await commandOnce(t.host, t.port, ['INFO', 'memory'], 5000), 'used_memory')) || 0;
+    const info = await commandOnce(t.host, t.port, ['INFO', 'memory'], 5000);
+    for (const f of ['used_memory', 'used_memory_dataset', 'used_memory_shard_heaps_committed', 'used_memory_vm_heap']) {
+      const v = infoField(info, f);
+      if (v !== null) out[f] = Number(v);
+    }
   } catch {
-    return 0;
+    // no INFO memory
   }
+  return out;
 }
 
 async function measure(d: Dataset, spec: string, label: string, rep: number, o: Opts,
@@ -186,7 +197,7 @@ async function measure(d: Dataset, spec: string, label: string, rep: number, o: 
     if (t.started === 'external') log(`  ${label} is an external server: not fresh, its growth is still measured`);
     await ask(t.host, t.port, ['PING']);
     await sleep(o.settle * 1000);
-    const before = readRss(pid), usedBefore = await usedMemory(t);
+    const before = readRss(pid), breakdownBefore = rssBreakdown(pid), usedBefore = (await memoryInfo(t))['used_memory'] ?? 0;
     const st = await pipelineLoad(t.host, t.port, d.commands, d.encode, { batch: o.batch, inflight: o.inflight });
     const errors: string[] = [];
     if (st.errors) errors.push(`${st.errors} error replies while loading, first: ${st.firstError}`);
@@ -196,15 +207,22 @@ async function measure(d: Dataset, spec: string, label: string, rep: number, o: 
     }
     const encoding = await ask(t.host, t.port, ['OBJECT', 'ENCODING', d.sampleKey]).catch((e: Error) => e.message);
     await sleep(o.settle * 1000);
-    const after = readRss(pid), usedAfter = await usedMemory(t);
+    const after = readRss(pid), breakdownAfter = rssBreakdown(pid), infoAfter = await memoryInfo(t);
+    const usedAfter = infoAfter['used_memory'] ?? 0;
     const growth = after.rss - before.rss;
     const row: MemoryRow = {
       dataset: d.name, target: label, version: t.version, started: t.started, rep,
       rssBefore: before.rss, rssAfter: after.rss, growth, perElement: growth / d.elements,
-      usedBefore, usedAfter, peakRss: after.hwm, encoding, loadMs: st.ms, errors,
+      usedBefore, usedAfter, peakRss: after.hwm, breakdownBefore, breakdownAfter, infoAfter, encoding, loadMs: st.ms, errors,
     };
+    const d2 = (k: 'file' | 'heap' | 'anon'): string => fmtMB(breakdownAfter[k] - breakdownBefore[k]);
+    const spindleInfo = infoAfter['used_memory_dataset'] !== undefined
+      ? `; INFO: dataset ${fmtMB(infoAfter['used_memory_dataset'])}, shard heaps committed ${fmtMB(infoAfter['used_memory_shard_heaps_committed'] ?? 0)}, V8 heap used ${fmtMB(infoAfter['used_memory_vm_heap'] ?? 0)}`
+      : '';
     log(`  ${label.padEnd(10)} rep ${rep + 1}: RSS ${fmtMB(before.rss)} -> ${fmtMB(after.rss)}, growth ${fmtMB(growth)}` +
       ` (${(growth / d.elements).toFixed(1)} B/${d.unit}), loaded in ${(st.ms / 1000).toFixed(1)} s` +
+      `; growth by kind: anon ${d2('anon')}, [heap] ${d2('heap')}, file ${d2('file')}` +
+      `, largest anon mappings ${breakdownAfter.largestAnon.map(fmtMB).join(', ')}${spindleInfo}` +
       `${errors.length ? `; PROBLEMS: ${errors.join('; ')}` : ''}`);
     return row;
   } finally {

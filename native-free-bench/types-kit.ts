@@ -139,6 +139,28 @@ export function readRss(pid: number): { rss: number; hwm: number } {
   return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
 }
 
+/**
+ * Where a process's resident memory is, from /proc/<pid>/smaps: file-backed, the malloc heap
+ * ([heap]), other anonymous memory, and the largest anonymous mappings (Spindle's shard heaps
+ * are anonymous SharedArrayBuffer mappings; V8's heap is anonymous too).
+ */
+export function rssBreakdown(pid: number): { file: number; heap: number; anon: number; largestAnon: number[] } {
+  const out = { file: 0, heap: 0, anon: 0, largestAnon: [] as number[] };
+  let name = '';
+  const anon: number[] = [];
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'latin1').split('\n')) {
+    const m = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (m) { name = m[1]!; continue; }
+    if (!line.startsWith('Rss:')) continue;
+    const b = Number(line.split(/\s+/)[1]) * 1024;
+    if (name === '[heap]') out.heap += b;
+    else if (name.startsWith('/')) out.file += b;
+    else { out.anon += b; anon.push(b); }
+  }
+  out.largestAnon = anon.sort((a, b) => b - a).slice(0, 4);
+  return out;
+}
+
 /** The server's pid from INFO server (Redis and Spindle both give process_id). */
 export async function serverPid(host: string, port: number): Promise<number> {
   const info = await commandOnce(host, port, ['INFO', 'server'], 2000);
