@@ -92,7 +92,8 @@ export function zlpInsert(heap: Heap, p: number, score: number, b: Uint8Array, o
   }
   if (pos < 0) pos = lpEnd(heap, p);
   if (stage.length < len + 8) stage = new Uint8Array(Math.max(len + 8, stage.length * 2));
-  scratch[0] = score;
+  // Redis keeps listpack scores as text with an integer fast path, which turns -0 into 0.
+  scratch[0] = score === 0 ? 0 : score;
   stage.set(scratchU8, 0);
   for (let i = 0; i < len; i++) stage[8 + i] = b[off + i];
   return lpInsert(heap, p, pos, stage, 0, len + 8);
@@ -101,7 +102,8 @@ export function zlpInsert(heap: Heap, p: number, score: number, b: Uint8Array, o
 /** Append an entry (the caller keeps the order: used when building from sorted input). */
 export function zlpAppend(heap: Heap, p: number, score: number, b: Uint8Array, off: number, len: number): number {
   if (stage.length < len + 8) stage = new Uint8Array(Math.max(len + 8, stage.length * 2));
-  scratch[0] = score;
+  // Redis keeps listpack scores as text with an integer fast path, which turns -0 into 0.
+  scratch[0] = score === 0 ? 0 : score;
   stage.set(scratchU8, 0);
   for (let i = 0; i < len; i++) stage[8 + i] = b[off + i];
   return lpInsert(heap, p, lpEnd(heap, p), stage, 0, len + 8);
