@@ -15,9 +15,13 @@ describe('command spec table', () => {
   const every = allWithSubs();
 
   it('covers the expected top-level commands and subcommands', () => {
-    expect(ALL_SPECS.length).toBe(68);
-    expect(every.length).toBe(94);
-    for (const n of ['append', 'bitfield_ro', 'substr', 'lcs', 'copy', 'unlink', 'hello', 'reset', 'swapdb', 'time']) {
+    expect(ALL_SPECS.length).toBeGreaterThanOrEqual(68 + 16 + 22 + 17 + 35);
+    expect(every.length - ALL_SPECS.length).toBe(26);
+    for (const n of [
+      'append', 'bitfield_ro', 'substr', 'lcs', 'copy', 'unlink', 'hello', 'reset', 'swapdb', 'time',
+      'hset', 'hrandfield', 'hscan', 'lpush', 'lmpop', 'blpop', 'blmove', 'brpoplpush', 'blmpop', 'sadd',
+      'sintercard', 'sscan', 'zadd', 'zrangestore', 'zintercard', 'bzpopmin', 'bzmpop', 'zscan',
+    ]) {
       expect(findSpec(n), n).toBeDefined();
     }
     const subs = (c: string) => findSpec(c)?.subcommands?.map((s) => s.name.split('|')[1]).sort();
