@@ -3,43 +3,50 @@
  * node owning one listpack (src/sab/listpack.ts) of consecutive list elements, and a root block
  * that the key record points at.
  *
- *   root r (24 bytes)                       node n (16 bytes)
+ *   root r (24 bytes)                             node n (16 bytes)
  *   ┌──────┬──────┬───────┬───────┬──────┬──────┐   ┌──────┬──────┬──────┬───────┐
- *   │ head │ tail │ nodes │ count │ fill │ 0    │   │ prev │ next │ lp   │ 0     │
+ *   │ head │ tail │ nodes │ count │ fill │ 0    │   │ prev │ next │ lp   │ flags │
  *   │ w+0  │ w+1  │ w+2   │ w+3   │ w+4  │ w+5  │   │ w+0  │ w+1  │ w+2  │ w+3   │
  *   └──┬───┴──┬───┴───────┴───────┴──────┴──────┘   └──────┴──────┴──┬───┴───────┘
- *      │      └──────────────────────────────┐                       ▼
- *      ▼                                     ▼                 listpack block
- *   node ⇄ node ⇄ ... ⇄ node   (prev of head = 0, next of tail = 0)
+ *      ▼      ▼                                                       ▼
+ *   node ⇄ node ⇄ ... ⇄ node   (prev of head = 0, next of tail = 0)   listpack block
  *
  *   w = ptr*2 (u32 words); pointers are heap units pointers, 0 = none. fill is the i32
  *   list-max-listpack-size the quicklist was created with (Redis keeps it per quicklist).
+ *   flags bit 0 (kRev): the node's listpack holds its elements in reverse list order.
+ *
+ * Why reversed nodes: inserting or deleting at the front of a listpack moves all its bytes, and
+ * a byte move inside a SharedArrayBuffer runs byte by byte in V8 unless source and target are
+ * 8-byte aligned alike (~1 ns/byte against ~0.05 for memmove). So the head node, when it is not
+ * also the tail, is kept reversed (LPUSH appends, LPOP deletes the last entry) and the tail node
+ * normal: both ends are O(1). A node is flipped (rebuilt, O(node)) the first time a head or tail
+ * operation finds it the wrong way round; each flip is paid for by the node's later operations.
  *
  * Invariants:
  * - nodes = number of nodes in the chain, count = sum of the nodes' listpack entry counts.
  * - No node is empty: a node whose last entry is deleted is unlinked and freed at once. A
  *   quicklist itself may be momentarily empty (nodes = 0, head = tail = 0) inside a command
  *   (LMOVE on one key pops before it pushes); the list layer deletes empty keys.
- * - A node's size, counted as Redis counts it ("sz": listpack bytes with Redis's 7-byte header
- *   and end marker instead of our kLpHeader), respects the fill limit when an element is added
- *   to it (Redis's _quicklistNodeAllowInsert): fill < 0 → sz ≤ 4096 << (-fill - 1) bytes (capped
- *   at 64 KiB); fill > 0 → at most fill entries and sz ≤ 8192. A single element larger than the
- *   limit gets a node of its own.
- * - Nodes are split on insert in the middle of a full node and small neighbours merged after
- *   the split (Redis's _quicklistInsert / _quicklistMergeNodes); deletes never merge; a
- *   replacement (LSET) is made in place whatever the limit (as Redis 7.2).
+ * - Node sizes follow Redis's rules with Redis's own size measure ("sz": listpack bytes with
+ *   Redis's 7-byte header and end marker instead of our kLpHeader): an element is added to a
+ *   node only if sz + len + 8 stays within the fill limit (_quicklistNodeAllowInsert): fill < 0
+ *   → 4096 << (-fill - 1) bytes (at most 64 KiB); fill > 0 → at most fill entries and 8192
+ *   bytes. Else it goes to the neighbour at that edge, a new node, or a split of the node
+ *   followed by merges of small neighbours (_quicklistInsert, _quicklistMergeNodes). Deletes
+ *   never merge; replacements (LSET) are in place whatever the limit, as in Redis 7.2.
  * - Every function that allocates re-reads heap views afterwards. Guarded by the shard lock.
  */
 import type { Heap } from '../sab/alloc.js';
 import {
   kLpHeader, lpAppend, lpBytes, lpCopy, lpCount, lpData, lpDelete, lpEnd, lpFirst, lpFree, lpInsert,
-  lpLast, lpLen, lpNew, lpNext, lpPrepend, lpReplace, lpSeek,
+  lpLast, lpLen, lpNew, lpNext, lpPrepend, lpPrev, lpReplace, lpSeek,
 } from '../sab/listpack.js';
 
 export const kQlRootBytes = 24;
 export const kQlNodeBytes = 16;
 const HEAD = 0, TAIL = 1, NODES = 2, COUNT = 3, FILL = 4;
-const PREV = 0, NEXT = 1, LP = 2;
+const PREV = 0, NEXT = 1, LP = 2, FLAGS = 3;
+export const kRev = 1;
 
 /** Redis's per-element size estimate slack (SIZE_ESTIMATE_OVERHEAD) and count-fill safety cap. */
 const kSizeEstimateOverhead = 8;
@@ -64,8 +71,7 @@ function loadFill(fill: number): void {
     limSz = Infinity;
     limCount = fill === 0 ? 1 : fill;
   } else {
-    const off = Math.min(-fill - 1, kOptimizationLevel.length - 1);
-    limSz = kOptimizationLevel[off];
+    limSz = kOptimizationLevel[Math.min(-fill - 1, kOptimizationLevel.length - 1)];
     limCount = Infinity;
   }
 }
@@ -84,13 +90,11 @@ export function fillExceeded(fill: number, sz: number, count: number): boolean {
 
 /**
  * Redis's shrinking test (listTypeTryConvertQuicklist): is a single-node quicklist holding
- * `sz` bytes / `count` entries small enough — under half the limit — to become a listpack?
+ * `sz` bytes / `count` entries small enough — at most half the limit — to become a listpack?
  */
 export function fillAllowsShrink(fill: number, sz: number, count: number): boolean {
   loadFill(fill);
-  const szl = limSz === Infinity ? Infinity : Math.floor(limSz / 2);
-  const cl = limCount === Infinity ? Infinity : Math.floor(limCount / 2);
-  return sz <= szl && count <= cl;
+  return sz <= Math.floor(limSz / 2) && count <= Math.floor(limCount / 2);
 }
 
 // ------------------------------------------------------------------ accessors
@@ -119,12 +123,17 @@ export function nodePrev(heap: Heap, n: number): number {
 export function nodeLp(heap: Heap, n: number): number {
   return heap.u32[n * 2 + LP];
 }
-export function setNodeLp(heap: Heap, n: number, lp: number): void {
-  heap.u32[n * 2 + LP] = lp;
+/** Does node n hold its elements in reverse list order? */
+export function nodeRev(heap: Heap, n: number): boolean {
+  return (heap.u32[n * 2 + FLAGS] & kRev) !== 0;
 }
-/** Add d to the element count (after an edit of a node's listpack made by the caller). */
-export function qlAddCount(heap: Heap, r: number, d: number): void {
-  heap.u32[r * 2 + COUNT] += d;
+/** Position of node n's first element in list order (its listpack is never empty). */
+export function nodeFront(heap: Heap, n: number): number {
+  return (heap.u32[n * 2 + FLAGS] & kRev) !== 0 ? lpLast(heap, heap.u32[n * 2 + LP]) : kLpHeader;
+}
+/** Position of node n's last element in list order. */
+export function nodeBack(heap: Heap, n: number): number {
+  return (heap.u32[n * 2 + FLAGS] & kRev) !== 0 ? kLpHeader : lpLast(heap, heap.u32[n * 2 + LP]);
 }
 
 // ------------------------------------------------------------------ create / free / copy
@@ -141,14 +150,19 @@ export function qlCreate(heap: Heap, fill: number): number {
   return r;
 }
 
-function newNode(heap: Heap, lp: number): number {
+function newNode(heap: Heap, lp: number, flags: number): number {
   const n = heap.alloc(kQlNodeBytes);
   const u32 = heap.u32, w = n * 2;
   u32[w + PREV] = 0;
   u32[w + NEXT] = 0;
   u32[w + LP] = lp;
-  u32[w + 3] = 0;
+  u32[w + FLAGS] = flags;
   return n;
+}
+
+/** A new one-element node. */
+function singleNode(heap: Heap, flags: number, b: Uint8Array, off: number, len: number): number {
+  return newNode(heap, lpAppend(heap, lpNew(heap, 0), b, off, len), flags);
 }
 
 /** Link node `n` after `at` (after = true) or before it; at = 0 makes n the only node. */
@@ -193,19 +207,19 @@ function dropNode(heap: Heap, r: number, n: number): void {
 /** A quicklist holding one listpack (non-empty) as its only node (listpack → quicklist). */
 export function qlFromListpack(heap: Heap, lp: number, fill: number): number {
   const r = qlCreate(heap, fill);
-  const n = newNode(heap, lp);
-  linkNode(heap, r, 0, n, true);
+  linkNode(heap, r, 0, newNode(heap, lp, 0), true);
   heap.u32[r * 2 + COUNT] = lpCount(heap, lp);
   return r;
 }
 
 /**
  * If the quicklist has exactly one node, free the root and the node and return the node's
- * listpack (quicklist → listpack); otherwise return 0 and change nothing.
+ * listpack in list order (quicklist → listpack); otherwise return 0 and change nothing.
  */
 export function qlTakeSingle(heap: Heap, r: number): number {
   if (heap.u32[r * 2 + NODES] !== 1) return 0;
   const n = heap.u32[r * 2 + HEAD];
+  if (nodeRev(heap, n)) flipNode(heap, n);
   const lp = heap.u32[n * 2 + LP];
   heap.free(n, kQlNodeBytes);
   heap.free(r, kQlRootBytes);
@@ -229,12 +243,51 @@ export function qlCopy(src: Heap, r: number, dst: Heap): number {
   let n = src.u32[r * 2 + HEAD];
   while (n !== 0) {
     const lp = lpCopy(src, src.u32[n * 2 + LP], dst);
-    const nn = newNode(dst, lp);
-    linkNode(dst, nr, dst.u32[nr * 2 + TAIL], nn, true);
+    linkNode(dst, nr, dst.u32[nr * 2 + TAIL], newNode(dst, lp, src.u32[n * 2 + FLAGS]), true);
     n = src.u32[n * 2 + NEXT];
   }
   dst.u32[nr * 2 + COUNT] = src.u32[r * 2 + COUNT];
   return nr;
+}
+
+// ------------------------------------------------------------------ node edits in list order
+
+/** Rebuild node n's listpack in the opposite order and toggle its kRev flag. */
+function flipNode(heap: Heap, n: number): void {
+  const lp = heap.u32[n * 2 + LP];
+  let nlp = lpNew(heap, 0);
+  for (let p = lpLast(heap, lp); p !== -1; p = lpPrev(heap, lp, p)) {
+    nlp = lpAppend(heap, nlp, heap.u8, lpData(heap, lp, p), lpLen(heap, lp, p));
+  }
+  lpFree(heap, lp);
+  heap.u32[n * 2 + LP] = nlp;
+  heap.u32[n * 2 + FLAGS] ^= kRev;
+}
+
+/**
+ * Make the end that head (left) or tail operations work on cheap: a head node that is not the
+ * tail becomes reversed, a tail node that is not the head becomes normal. Call before pushing
+ * or popping at that end of a quicklist.
+ */
+export function qlPrepareEnd(heap: Heap, r: number, left: boolean): void {
+  const u32 = heap.u32;
+  const head = u32[r * 2 + HEAD], tail = u32[r * 2 + TAIL];
+  if (head === tail) return;
+  if (left) {
+    if ((u32[head * 2 + FLAGS] & kRev) === 0) flipNode(heap, head);
+  } else if ((u32[tail * 2 + FLAGS] & kRev) !== 0) flipNode(heap, tail);
+}
+
+/** Add an element before node n's first element (list order). */
+function nodePushFront(heap: Heap, n: number, b: Uint8Array, off: number, len: number): void {
+  const lp = heap.u32[n * 2 + LP];
+  heap.u32[n * 2 + LP] = (heap.u32[n * 2 + FLAGS] & kRev) !== 0 ? lpAppend(heap, lp, b, off, len) : lpPrepend(heap, lp, b, off, len);
+}
+
+/** Add an element after node n's last element (list order). */
+function nodePushBack(heap: Heap, n: number, b: Uint8Array, off: number, len: number): void {
+  const lp = heap.u32[n * 2 + LP];
+  heap.u32[n * 2 + LP] = (heap.u32[n * 2 + FLAGS] & kRev) !== 0 ? lpPrepend(heap, lp, b, off, len) : lpAppend(heap, lp, b, off, len);
 }
 
 // ------------------------------------------------------------------ limits
@@ -255,39 +308,41 @@ function allowMerge(heap: Heap, a: number, b: number): boolean {
 
 // ------------------------------------------------------------------ push / insert / replace
 
-/** Push one element at the head (left) or tail. */
+/** Push one element at the head (left) or tail (after qlPrepareEnd for that end). */
 export function qlPush(heap: Heap, r: number, left: boolean, b: Uint8Array, off: number, len: number): void {
   loadFill(heap.i32[r * 2 + FILL]);
   const n = heap.u32[r * 2 + (left ? HEAD : TAIL)];
   if (allowInsert(heap, n, len)) {
-    const lp = heap.u32[n * 2 + LP];
-    const nlp = left ? lpPrepend(heap, lp, b, off, len) : lpAppend(heap, lp, b, off, len);
-    heap.u32[n * 2 + LP] = nlp;
+    if (left) nodePushFront(heap, n, b, off, len);
+    else nodePushBack(heap, n, b, off, len);
   } else {
-    const lp = lpAppend(heap, lpNew(heap, 0), b, off, len);
-    linkNode(heap, r, n, newNode(heap, lp), !left);
+    // A new head is born reversed so that the next LPUSH appends (unless it is the only node).
+    linkNode(heap, r, n, singleNode(heap, left && n !== 0 ? kRev : 0, b, off, len), !left);
   }
   heap.u32[r * 2 + COUNT]++;
 }
 
 /** Index of the entry at pos within its listpack (walks from the first entry). */
-function indexOf(heap: Heap, lp: number, pos: number): number {
+function lpIndexOf(heap: Heap, lp: number, pos: number): number {
   let i = 0;
   for (let p = lpFirst(heap, lp); p !== pos; p = lpNext(heap, lp, p)) i++;
   return i;
 }
 
 /**
- * Redis's _quicklistSplitNode: split node n at the entry at pos. With after, n keeps the
- * entries up to pos and the new node gets the rest; otherwise n keeps pos.. and the new node
- * the entries before pos. The new node is returned unlinked.
+ * Redis's _quicklistSplitNode: split node n at its element at pos. With after (list order) n
+ * keeps the elements up to pos and the new node gets those after it; otherwise n keeps pos and
+ * what follows and the new node those before. The new node (same orientation) is returned
+ * unlinked; it belongs after n when `after`, else before.
  */
 function splitNode(heap: Heap, n: number, pos: number, after: boolean): number {
+  const flags = heap.u32[n * 2 + FLAGS];
+  const lpAfter = after !== ((flags & kRev) !== 0);
   let lp = heap.u32[n * 2 + LP];
   const cnt = lpCount(heap, lp);
-  const idx = indexOf(heap, lp, pos);
+  const idx = lpIndexOf(heap, lp, pos);
   let lp2 = lpCopy(heap, lp, heap); // same bytes, same positions
-  if (after) {
+  if (lpAfter) {
     lp = lpDelete(heap, lp, lpNext(heap, lp, pos), cnt - idx - 1);
     lp2 = lpDelete(heap, lp2, kLpHeader, idx + 1);
   } else {
@@ -295,79 +350,85 @@ function splitNode(heap: Heap, n: number, pos: number, after: boolean): number {
     lp2 = lpDelete(heap, lp2, pos, cnt - idx);
   }
   heap.u32[n * 2 + LP] = lp;
-  return newNode(heap, lp2);
+  return newNode(heap, lp2, flags);
 }
 
-/** Append every entry of b's listpack to a's, then drop node b (keeps list order a, b). */
-function mergeInto(heap: Heap, r: number, a: number, b: number): number {
-  let la = heap.u32[a * 2 + LP];
-  const lb = heap.u32[b * 2 + LP];
-  for (let p = lpFirst(heap, lb); p !== -1; p = lpNext(heap, lb, p)) {
-    la = lpAppend(heap, la, heap.u8, lpData(heap, lb, p), lpLen(heap, lb, p));
+/** Merge node b (the next node of a) into one node; returns the node that remains. */
+function mergeNodes(heap: Heap, r: number, a: number, b: number): number {
+  const ra = nodeRev(heap, a), rb = nodeRev(heap, b);
+  if (ra && rb) {
+    // Reversed, list order a then b is listpack order b then a: append a's entries to b.
+    appendEntries(heap, b, heap.u32[a * 2 + LP], false);
+    dropNode(heap, r, a);
+    return b;
   }
-  heap.u32[a * 2 + LP] = la;
+  if (ra) flipNode(heap, a);
+  appendEntries(heap, a, heap.u32[b * 2 + LP], rb);
   dropNode(heap, r, b);
   return a;
 }
 
-/** Redis's _quicklistMergeNodes around `center` (limits already loaded). Returns the node
- *  that holds center's entries afterwards. */
-function mergeAround(heap: Heap, r: number, center: number): number {
-  const u32 = heap.u32;
-  const prev = u32[center * 2 + PREV];
-  const prevPrev = prev !== 0 ? u32[prev * 2 + PREV] : 0;
-  const next = u32[center * 2 + NEXT];
+/** Append the entries of listpack `from` (backwards if `backwards`) to node n's listpack. */
+function appendEntries(heap: Heap, n: number, from: number, backwards: boolean): void {
+  let lp = heap.u32[n * 2 + LP];
+  for (let p = backwards ? lpLast(heap, from) : lpFirst(heap, from); p !== -1; p = backwards ? lpPrev(heap, from, p) : lpNext(heap, from, p)) {
+    lp = lpAppend(heap, lp, heap.u8, lpData(heap, from, p), lpLen(heap, from, p));
+  }
+  heap.u32[n * 2 + LP] = lp;
+}
+
+/** Redis's _quicklistMergeNodes around `center` (limits already loaded). */
+function mergeAround(heap: Heap, r: number, center: number): void {
+  const prev = heap.u32[center * 2 + PREV];
+  const prevPrev = prev !== 0 ? heap.u32[prev * 2 + PREV] : 0;
+  const next = heap.u32[center * 2 + NEXT];
   const nextNext = next !== 0 ? heap.u32[next * 2 + NEXT] : 0;
-  if (allowMerge(heap, prevPrev, prev)) mergeInto(heap, r, prevPrev, prev);
-  if (allowMerge(heap, next, nextNext)) mergeInto(heap, r, next, nextNext);
+  if (allowMerge(heap, prevPrev, prev)) mergeNodes(heap, r, prevPrev, prev);
+  if (allowMerge(heap, next, nextNext)) mergeNodes(heap, r, next, nextNext);
   let target = center;
   const p = heap.u32[center * 2 + PREV];
-  if (allowMerge(heap, p, center)) target = mergeInto(heap, r, p, center);
+  if (allowMerge(heap, p, center)) target = mergeNodes(heap, r, p, center);
   const nx = heap.u32[target * 2 + NEXT];
-  if (allowMerge(heap, target, nx)) mergeInto(heap, r, target, nx);
-  return target;
+  if (allowMerge(heap, target, nx)) mergeNodes(heap, r, target, nx);
 }
 
 /**
- * Insert an element before (after = false) or after the entry at (node n, pos), as Redis's
- * _quicklistInsert: into n if it has room, else at the edge of the neighbour, else a new node,
- * else split n and merge around it.
+ * Insert an element before (after = false) or after the element at (node n, pos), in list
+ * order, as Redis's _quicklistInsert: into n if it has room, else at the near edge of the
+ * neighbour, else a new node, else split n and merge around it.
  */
 export function qlInsert(heap: Heap, r: number, n: number, pos: number, after: boolean, b: Uint8Array, off: number, len: number): void {
   loadFill(heap.i32[r * 2 + FILL]);
+  const rev = nodeRev(heap, n);
   const lp = heap.u32[n * 2 + LP];
   const full = !allowInsert(heap, n, len);
-  const atTail = after && pos === lpLast(heap, lp);
-  const atHead = !after && pos === kLpHeader;
+  const atTail = after && pos === nodeBack(heap, n);
+  const atHead = !after && pos === nodeFront(heap, n);
   if (!full) {
-    const at = after ? pos + entrySizeAt(heap, lp, pos) : pos;
+    let at = pos;
+    if (after !== rev) {
+      const p = lpNext(heap, lp, pos);
+      at = p === -1 ? lpEnd(heap, lp) : p;
+    }
     heap.u32[n * 2 + LP] = lpInsert(heap, lp, at, b, off, len);
   } else if (atTail && allowInsert(heap, heap.u32[n * 2 + NEXT], len)) {
-    const nx = heap.u32[n * 2 + NEXT];
-    heap.u32[nx * 2 + LP] = lpPrepend(heap, heap.u32[nx * 2 + LP], b, off, len);
+    nodePushFront(heap, heap.u32[n * 2 + NEXT], b, off, len);
   } else if (atHead && allowInsert(heap, heap.u32[n * 2 + PREV], len)) {
-    const pv = heap.u32[n * 2 + PREV];
-    heap.u32[pv * 2 + LP] = lpAppend(heap, heap.u32[pv * 2 + LP], b, off, len);
+    nodePushBack(heap, heap.u32[n * 2 + PREV], b, off, len);
   } else if (atTail || atHead) {
-    const nlp = lpAppend(heap, lpNew(heap, 0), b, off, len);
-    linkNode(heap, r, n, newNode(heap, nlp), after);
+    linkNode(heap, r, n, singleNode(heap, 0, b, off, len), after);
   } else {
     const nn = splitNode(heap, n, pos, after);
-    const l2 = heap.u32[nn * 2 + LP];
-    heap.u32[nn * 2 + LP] = after ? lpPrepend(heap, l2, b, off, len) : lpAppend(heap, l2, b, off, len);
+    if (after) nodePushFront(heap, nn, b, off, len);
+    else nodePushBack(heap, nn, b, off, len);
     linkNode(heap, r, n, nn, after);
     mergeAround(heap, r, n);
   }
   heap.u32[r * 2 + COUNT]++;
 }
 
-function entrySizeAt(heap: Heap, lp: number, pos: number): number {
-  const nx = lpNext(heap, lp, pos);
-  return (nx === -1 ? lpEnd(heap, lp) : nx) - pos;
-}
-
 /**
- * Replace the entry at (node n, pos) in place. Redis 7.2's quicklistReplaceEntry does so for
+ * Replace the element at (node n, pos) in place. Redis 7.2's quicklistReplaceEntry does so for
  * every element below its 1 GiB "large element" threshold, whatever the node's fill limit.
  */
 export function qlReplace(heap: Heap, n: number, pos: number, b: Uint8Array, off: number, len: number): void {
@@ -376,7 +437,7 @@ export function qlReplace(heap: Heap, n: number, pos: number, b: Uint8Array, off
 
 // ------------------------------------------------------------------ seek / delete
 
-/** Result of qlSeek: the node and the entry position within its listpack. */
+/** Result of qlSeek: the node and the element's position within its listpack. */
 export let seekNode = 0;
 export let seekPos = -1;
 
@@ -385,36 +446,34 @@ export function qlSeek(heap: Heap, r: number, index: number): boolean {
   const u32 = heap.u32;
   const count = u32[r * 2 + COUNT];
   if (index < 0 || index >= count) return false;
+  let n: number, i: number, fromHead: boolean;
   if (index < count / 2) {
-    let n = u32[r * 2 + HEAD];
-    let i = index;
-    for (;;) {
-      const c = lpCount(heap, u32[n * 2 + LP]);
-      if (i < c) break;
+    n = u32[r * 2 + HEAD];
+    i = index;
+    for (let c = lpCount(heap, u32[n * 2 + LP]); i >= c; c = lpCount(heap, u32[n * 2 + LP])) {
       i -= c;
       n = u32[n * 2 + NEXT];
     }
-    seekNode = n;
-    seekPos = lpSeek(heap, u32[n * 2 + LP], i);
+    fromHead = true;
   } else {
-    let n = u32[r * 2 + TAIL];
-    let i = count - 1 - index;
-    for (;;) {
-      const c = lpCount(heap, u32[n * 2 + LP]);
-      if (i < c) break;
+    n = u32[r * 2 + TAIL];
+    i = count - 1 - index;
+    for (let c = lpCount(heap, u32[n * 2 + LP]); i >= c; c = lpCount(heap, u32[n * 2 + LP])) {
       i -= c;
       n = u32[n * 2 + PREV];
     }
-    seekNode = n;
-    seekPos = lpSeek(heap, u32[n * 2 + LP], -1 - i);
+    fromHead = false;
   }
+  // i counts from the node's list-order front (fromHead) or back; reversed nodes swap the two.
+  seekNode = n;
+  seekPos = lpSeek(heap, u32[n * 2 + LP], fromHead !== nodeRev(heap, n) ? i : -1 - i);
   return true;
 }
 
 /**
- * Delete the entry at (node n, pos). Returns true if that emptied the node, which is then
- * unlinked and freed (the caller saved its neighbours); else the node's listpack is updated
- * and the entry that followed now sits at pos.
+ * Delete the element at (node n, pos). Returns true if that emptied the node, which is then
+ * unlinked and freed (the caller saved its neighbours); else the node's listpack is updated and
+ * the entry that followed in listpack order now sits at pos.
  */
 export function qlDeleteAt(heap: Heap, r: number, n: number, pos: number): boolean {
   const lp = heap.u32[n * 2 + LP];
@@ -431,17 +490,6 @@ export function qlDeleteAt(heap: Heap, r: number, n: number, pos: number): boole
 export function qlDelRange(heap: Heap, r: number, start: number, count: number): void {
   if (count <= 0) return;
   const total = heap.u32[r * 2 + COUNT];
-  if (start === 0 && count >= total) {
-    let n = heap.u32[r * 2 + HEAD];
-    while (n !== 0) {
-      const nx = heap.u32[n * 2 + NEXT];
-      dropNode(heap, r, n);
-      n = nx;
-    }
-    heap.u32[r * 2 + COUNT] = 0;
-    return;
-  }
-  // Find the node holding `start`, from the nearer end.
   let n: number, o: number;
   if (start < total / 2) {
     n = heap.u32[r * 2 + HEAD];
@@ -467,7 +515,7 @@ export function qlDelRange(heap: Heap, r: number, start: number, count: number):
     const k = Math.min(left, c - o);
     const nx = heap.u32[n * 2 + NEXT];
     if (o === 0 && k === c) dropNode(heap, r, n);
-    else heap.u32[n * 2 + LP] = lpDelete(heap, lp, lpSeek(heap, lp, o), k);
+    else heap.u32[n * 2 + LP] = lpDelete(heap, lp, lpSeek(heap, lp, nodeRev(heap, n) ? c - o - k : o), k);
     left -= k;
     o = 0;
     n = nx;

@@ -24,13 +24,13 @@ import type { Heap } from '../sab/alloc.js';
 import { Enc } from '../sab/record.js';
 import type { ValueOps } from './value-ops.js';
 import {
-  kLpHeader, lpAppend, lpCopy, lpCount, lpData, lpDelete, lpEnd, lpFirst, lpFree, lpInsert, lpLast,
+  lpAppend, lpCopy, lpCount, lpData, lpDelete, lpEnd, lpFree, lpInsert,
   lpEq, lpLen, lpNew, lpNext, lpPrepend, lpPrev, lpReplace, lpSeek,
 } from '../sab/listpack.js';
 import {
-  fillAllowsShrink, fillExceeded, lpSz, nodeLp, nodeNext, nodePrev, qlCopy, qlCount, qlCreate,
-  qlDelRange, qlDeleteAt, qlFree, qlFromListpack, qlHead, qlInsert, qlNodes, qlPush, qlReplace,
-  qlSeek, qlTail, qlTakeSingle, seekNode, seekPos,
+  fillAllowsShrink, fillExceeded, lpSz, nodeBack, nodeFront, nodeLp, nodeNext, nodePrev, nodeRev,
+  qlCopy, qlCount, qlCreate, qlDelRange, qlDeleteAt, qlFree, qlFromListpack, qlHead, qlInsert,
+  qlNodes, qlPrepareEnd, qlPush, qlReplace, qlSeek, qlTakeSingle, seekNode, seekPos,
 } from './list-quicklist.js';
 
 export const listValueOps: ValueOps = {
@@ -85,10 +85,19 @@ export function listShrink(heap: Heap, vp: number, enc: Enc, fill: number): numb
   return qlTakeSingle(heap, vp);
 }
 
+/**
+ * Before popping at one end: make that end's node cheap to edit (a quicklist keeps its head
+ * node reversed, see list-quicklist.ts).
+ */
+export function listPrepareEnd(heap: Heap, vp: number, enc: Enc, left: boolean): void {
+  if (enc === Enc.Quicklist) qlPrepareEnd(heap, vp, left);
+}
+
 /** Push one element (after listGrow for the whole batch). */
 export function listPushOne(heap: Heap, vp: number, enc: Enc, left: boolean, b: Uint8Array, off: number, len: number): number {
   listEnc = enc;
   if (enc === Enc.Quicklist) {
+    qlPrepareEnd(heap, vp, left);
     qlPush(heap, vp, left, b, off, len);
     return vp;
   }
@@ -114,6 +123,8 @@ export let curNode = 0;
 export let curLp = 0;
 /** Position of the current entry in curLp, or -1 when the cursor ran off the list. */
 export let curPos = -1;
+/** Is curNode's listpack in reverse list order? */
+let curRev = false;
 
 /** Absolute byte offset in heap.u8 of the current element's bytes. */
 export function curData(heap: Heap): number {
@@ -140,45 +151,36 @@ export function listSeek(heap: Heap, vp: number, enc: Enc, index: number): boole
     curNode = seekNode;
     curLp = nodeLp(heap, seekNode);
     curPos = seekPos;
+    curRev = nodeRev(heap, seekNode);
   } else {
     curNode = 0;
+    curRev = false;
     curLp = vp;
     curPos = lpSeek(heap, vp, index);
   }
   return true;
 }
 
+/** Move the cursor to node n's first (forward) or last element in list order. */
+function enterNode(heap: Heap, n: number, forward: boolean): void {
+  curNode = n;
+  curLp = nodeLp(heap, n);
+  curRev = nodeRev(heap, n);
+  curPos = forward ? nodeFront(heap, n) : nodeBack(heap, n);
+}
+
 /** Move the cursor one element towards the tail (forward) or the head; false at the end. */
 export function listStep(heap: Heap, forward: boolean): boolean {
-  if (forward) {
-    const p = lpNext(heap, curLp, curPos);
-    if (p !== -1) {
-      curPos = p;
+  const p = forward !== curRev ? lpNext(heap, curLp, curPos) : lpPrev(heap, curLp, curPos);
+  if (p !== -1) {
+    curPos = p;
+    return true;
+  }
+  if (curNode !== 0) {
+    const n = forward ? nodeNext(heap, curNode) : nodePrev(heap, curNode);
+    if (n !== 0) {
+      enterNode(heap, n, forward);
       return true;
-    }
-    if (curNode !== 0) {
-      const n = nodeNext(heap, curNode);
-      if (n !== 0) {
-        curNode = n;
-        curLp = nodeLp(heap, n);
-        curPos = kLpHeader;
-        return true;
-      }
-    }
-  } else {
-    const p = lpPrev(heap, curLp, curPos);
-    if (p !== -1) {
-      curPos = p;
-      return true;
-    }
-    if (curNode !== 0) {
-      const n = nodePrev(heap, curNode);
-      if (n !== 0) {
-        curNode = n;
-        curLp = nodeLp(heap, n);
-        curPos = lpLast(heap, curLp);
-        return true;
-      }
     }
   }
   curPos = -1;
@@ -199,39 +201,20 @@ export function listDeleteAtCursor(heap: Heap, vp: number, enc: Enc, forward: bo
     } else curPos = lpPrev(heap, lp, curPos);
     return lp;
   }
-  const n = curNode;
-  const prev = nodePrev(heap, n), next = nodeNext(heap, n);
-  const pos = curPos;
+  const n = curNode, pos = curPos;
+  const to = forward ? nodeNext(heap, n) : nodePrev(heap, n);
   if (qlDeleteAt(heap, vp, n, pos)) {
-    const to = forward ? next : prev;
     if (to === 0) curPos = -1;
-    else {
-      curNode = to;
-      curLp = nodeLp(heap, to);
-      curPos = forward ? kLpHeader : lpLast(heap, curLp);
-    }
+    else enterNode(heap, to, forward);
     return vp;
   }
   const lp = nodeLp(heap, n);
   curLp = lp;
-  if (forward) {
-    if (pos < lpEnd(heap, lp)) curPos = pos;
-    else if (next === 0) curPos = -1;
-    else {
-      curNode = next;
-      curLp = nodeLp(heap, next);
-      curPos = kLpHeader;
-    }
-  } else {
-    const p = lpPrev(heap, lp, pos);
-    if (p !== -1) curPos = p;
-    else if (prev === 0) curPos = -1;
-    else {
-      curNode = prev;
-      curLp = nodeLp(heap, prev);
-      curPos = lpLast(heap, curLp);
-    }
-  }
+  // The element after the deleted one in listpack order now sits at pos.
+  const p = forward !== curRev ? (pos < lpEnd(heap, lp) ? pos : -1) : lpPrev(heap, lp, pos);
+  if (p !== -1) curPos = p;
+  else if (to === 0) curPos = -1;
+  else enterNode(heap, to, forward);
   return vp;
 }
 

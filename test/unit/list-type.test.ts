@@ -8,10 +8,10 @@ import { Enc } from '../../src/sab/record.js';
 import { lpCount, lpData, lpFirst, lpLen, lpNext } from '../../src/sab/listpack.js';
 import {
   curData, curEq, curLen, curPos, listDelRange, listDeleteAtCursor, listEnc, listGrow, listInsertAtCursor,
-  listLength, listNew, listPushOne, listReplaceAtCursor, listSeek, listShrink, listStep, listValueOps,
+  listLength, listNew, listPrepareEnd, listPushOne, listReplaceAtCursor, listSeek, listShrink, listStep, listValueOps,
 } from '../../src/types/list.js';
 import {
-  fillExceeded, lpSz, nodeLp, nodeNext, nodePrev, qlCount, qlFill, qlHead, qlNodes, qlTail,
+  fillExceeded, lpSz, nodeLp, nodeNext, nodePrev, nodeRev, qlCount, qlFill, qlHead, qlNodes, qlTail,
 } from '../../src/types/list-quicklist.js';
 import { prng } from '../helpers/prng.js';
 
@@ -50,6 +50,7 @@ class L {
   }
   /** Pop one element (seek + delete at cursor), then shrink as the commands do. */
   pop(left: boolean): string {
+    listPrepareEnd(this.heap, this.vp, this.enc, left);
     listSeek(this.heap, this.vp, this.enc, left ? 0 : -1);
     const v = this.cur();
     this.set(listDeleteAtCursor(this.heap, this.vp, this.enc, true));
@@ -226,6 +227,45 @@ describe('list value: quicklist nodes', () => {
     expect(nodeSizes(heap, l.vp)).toEqual([1, 3, 3, 3, 3, 1]);
     check(l, model);
     l.free();
+  });
+
+  it('keeps the head node reversed and the tail node normal for O(1) ends', () => {
+    const heap = newHeap();
+    const l = new L(heap, 3);
+    const model: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      l.push(true, `l${i}`);
+      model.unshift(`l${i}`);
+    }
+    // [l6] [l5 l4 l3] [l2 l1 l0]: nodes made by LPUSH are born reversed; the first node (the
+    // converted listpack) became the tail.
+    const flags = () => {
+      const out: boolean[] = [];
+      for (let n = qlHead(heap, l.vp); n !== 0; n = nodeNext(heap, n)) out.push(nodeRev(heap, n));
+      return out;
+    };
+    expect(nodeSizes(heap, l.vp)).toEqual([1, 3, 3]);
+    expect(flags()).toEqual([true, true, false]);
+    check(l, model);
+    // A queue: RPUSH at the tail, LPOP at the head. The head flips once when LPOP reaches it.
+    const q = new L(heap, 3);
+    const qm: string[] = [];
+    for (let i = 0; i < 9; i++) {
+      q.push(false, `q${i}`);
+      qm.push(`q${i}`);
+    }
+    expect(q.pop(true)).toBe(qm.shift());
+    let n = qlHead(heap, q.vp);
+    expect(nodeRev(heap, n)).toBe(true);
+    expect(nodeRev(heap, qlTail(heap, q.vp))).toBe(false);
+    for (let i = 0; i < 3; i++) expect(q.pop(true)).toBe(qm.shift());
+    n = qlHead(heap, q.vp);
+    expect(nodeRev(heap, n)).toBe(true);
+    check(q, qm);
+    expect(q.pop(false)).toBe(qm.pop());
+    check(q, qm);
+    l.free();
+    q.free();
   });
 
   it('splits a full node on a middle insert and merges small neighbours', () => {

@@ -34,7 +34,7 @@ import type { Shard } from '../../shard/shard.js';
 import { E, EL } from '../../errors.js';
 import { Enc, T } from '../../sab/record.js';
 import {
-  curData, curLen, listDelRange, listEnc, listGrow, listLength, listNew, listPushOne, listSeek,
+  curData, curLen, listDelRange, listPrepareEnd, listEnc, listGrow, listLength, listNew, listPushOne, listSeek,
   listReplaceAtCursor, listShrink, listStep, listDeleteAtCursor,
 } from '../../types/list.js';
 import { listEditCommands } from './list-edit.js';
@@ -85,6 +85,7 @@ export function listPop(s: Shard, rec: number, left: boolean, count: number, out
   const len = listLength(heap, vp, enc);
   const k = count < len ? count : len;
   if (k <= 0) return len;
+  listPrepareEnd(heap, vp, enc, left);
   listSeek(heap, vp, enc, left ? 0 : -1);
   if (k === 1) {
     out.bulk(heap.u8, curData(heap), curLen(heap));
