@@ -122,6 +122,19 @@ describe('list encoding conversions', () => {
     expect(enc('dst')).toBe('quicklist');
   });
 
+  it('LMOVE on one key checks for shrinking after its push, as Redis', () => {
+    call('CONFIG', 'SET', 'list-max-listpack-size', '4');
+    call('RPUSH', 'l', 'a', 'b', 'c', 'd', 'e');
+    call('RPOP', 'l', '2'); // one node [a b c]: 3 > 4/2, still a quicklist
+    expect(enc('l')).toBe('quicklist');
+    expect(call('LMOVE', 'l', 'l', 'RIGHT', 'LEFT')).toBe('c');
+    expect(enc('l')).toBe('quicklist'); // popping first would have shrunk it to [a b]
+    expect(call('LRANGE', 'l', '0', '-1')).toEqual(['c', 'a', 'b']);
+    call('RPUSH', 'm', 'x');
+    expect(call('LMOVE', 'l', 'm', 'RIGHT', 'LEFT')).toBe('b');
+    expect(enc('l')).toBe('listpack');
+  });
+
   it('copies keep the encoding', () => {
     call('CONFIG', 'SET', 'list-max-listpack-size', '2');
     call('RPUSH', 'q', 'a', 'b', 'c', 'd', 'e');

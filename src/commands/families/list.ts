@@ -14,12 +14,13 @@
  *       Push elements b[offs[i], +lens[i]) for i in [from, to) at the head (left) or tail,
  *       converting listpack → quicklist first if needed. The caller signals readiness.
  *   listPushBytes(s, rec, left, b, off, len, fill): newLength      — one element
- *   listPop(s, rec, left, count, out, fill): remaining
+ *   listPop(s, rec, left, count, out, fill, shrink = true): remaining
  *       Pop min(count, length) elements (count ≥ 1) from the head (left) or tail, calling
  *       out.bulk(bytes, off, len) for each in pop order (a Reply is a valid `out`; the bytes are
- *       only valid during the call). Converts quicklist → listpack when small again. When it
- *       returns 0 the list is empty and the caller must delete the key (Ctx.deleteKey, or a
- *       lookup then Shard.deleteFound).
+ *       only valid during the call). Converts quicklist → listpack when small again (unless
+ *       shrink = false: then call listTryShrink(s, rec, fill) later, as LMOVE does after its
+ *       push). When it returns 0 the list is empty and the caller must delete the key
+ *       (Ctx.deleteKey, or a lookup then Shard.deleteFound).
  *   listPopReplyKeyValue(c, i, rec, left)         — BLPOP/BRPOP reply [key, element]; deletes
  *   listPopReplyWithKey(c, i, rec, left, count)   — LMPOP/BLMPOP reply [key, [elements]]; deletes
  *   lmoveGeneric(c, fromLeft, toLeft)
@@ -78,7 +79,7 @@ export function listPushBytes(s: Shard, rec: number, left: boolean, b: Uint8Arra
   return listLength(heap, vp, enc);
 }
 
-export function listPop(s: Shard, rec: number, left: boolean, count: number, out: BulkSink, fill: number): number {
+export function listPop(s: Shard, rec: number, left: boolean, count: number, out: BulkSink, fill: number, shrink = true): number {
   const heap = s.heap;
   let vp = s.valuePtr(rec);
   const enc = s.encoding(rec);
@@ -99,9 +100,14 @@ export function listPop(s: Shard, rec: number, left: boolean, count: number, out
     vp = listDelRange(heap, vp, enc, left ? 0 : len - k, k);
   }
   const rest = len - k;
-  if (rest > 0) vp = listShrink(heap, vp, listEnc, fill);
+  if (rest > 0 && shrink) vp = listShrink(heap, vp, listEnc, fill);
   s.setValue(rec, vp, listEnc);
   return rest;
+}
+
+/** Redis's LIST_CONV_SHRINKING check on a non-empty list record. */
+export function listTryShrink(s: Shard, rec: number, fill: number): void {
+  s.setValue(rec, listShrink(s.heap, s.valuePtr(rec), s.encoding(rec), fill), listEnc);
 }
 
 export function listPopReplyKeyValue(c: Ctx, i: number, rec: number, left: boolean): void {
@@ -139,8 +145,9 @@ export function lmoveGeneric(c: Ctx, fromLeft: boolean, toLeft: boolean): void {
   const fill = listFill(c);
   const ss = c.shard(1), ds = c.shard(2);
   const sameKey = ss === ds && dst0 === src;
-  const rest = listPop(ss, src, fromLeft, 1, scratchSink, fill);
-  // The source is never deleted before the push: with one key, the push refills it.
+  // As Redis: pop, push (converting the destination if needed), then delete or shrink the
+  // source. With one key the push refills it before the emptiness check.
+  const rest = listPop(ss, src, fromLeft, 1, scratchSink, fill, false);
   let dst = dst0;
   if (dst === 0) {
     ds.lookup(c.db, c.buf, c.offs[2], c.lens[2], c.now); // the table's slot and hash for insert
@@ -148,7 +155,8 @@ export function lmoveGeneric(c: Ctx, fromLeft: boolean, toLeft: boolean): void {
   }
   listPushBytes(ds, dst, toLeft, scratch, 0, scratchLen, fill);
   c.signalReady(2);
-  if (rest === 0 && !sameKey) c.deleteKey(1);
+  if (sameKey || rest > 0) listTryShrink(ss, src, fill);
+  else c.deleteKey(1);
   c.reply.bulk(scratch, 0, scratchLen);
 }
 
