@@ -93,7 +93,7 @@ function ltrimCommand(c: Ctx): void {
   vp = listDelRange(heap, vp, enc, llen - ltrim - rtrim, rtrim);
   s.setValue(rec, vp, enc);
   if (llen - ltrim - rtrim === 0) c.deleteKey(1);
-  else if (ltrim + rtrim !== 0) s.setValue(rec, listShrink(heap, vp, enc, fillOf(c)), listEnc);
+  else s.setValue(rec, listShrink(heap, vp, enc, fillOf(c)), listEnc);
   c.reply.ok();
 }
 
