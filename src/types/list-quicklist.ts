@@ -33,26 +33,28 @@
  *   → 4096 << (-fill - 1) bytes (at most 64 KiB); fill > 0 → at most fill entries and 8192
  *   bytes. Else it goes to the neighbour at that edge, a new node, or a split of the node
  *   followed by merges of small neighbours (_quicklistInsert, _quicklistMergeNodes). Deletes
- *   never merge; replacements (LSET) are in place whatever the limit, as in Redis 7.2.
+ *   never merge; replacements (LSET) are in place whatever the limit, as in Redis 7.2. (Insert,
+ *   split, merge and replace live in list-quicklist-insert.ts.)
  * - Every function that allocates re-reads heap views afterwards. Guarded by the shard lock.
  */
 import type { Heap } from '../sab/alloc.js';
 import {
-  kLpHeader, lpAppend, lpBytes, lpCopy, lpCount, lpData, lpDelete, lpEnd, lpFirst, lpFree, lpInsert,
-  lpLast, lpLen, lpNew, lpNext, lpPrepend, lpPrev, lpReplace, lpSeek,
+  kLpHeader, lpAppend, lpBytes, lpCopy, lpCount, lpData, lpDelete, lpFree, lpLast, lpLen, lpNew,
+  lpPrepend, lpPrev, lpSeek,
 } from '../sab/listpack.js';
 
 export const kQlRootBytes = 24;
 export const kQlNodeBytes = 16;
-const HEAD = 0, TAIL = 1, NODES = 2, COUNT = 3, FILL = 4;
-const PREV = 0, NEXT = 1, LP = 2, FLAGS = 3;
+/** Word offsets in the root and in a node (shared with list-quicklist-insert.ts). */
+export const HEAD = 0, TAIL = 1, NODES = 2, COUNT = 3, FILL = 4;
+export const PREV = 0, NEXT = 1, LP = 2, FLAGS = 3;
 export const kRev = 1;
 
 /** Redis's per-element size estimate slack (SIZE_ESTIMATE_OVERHEAD) and count-fill safety cap. */
-const kSizeEstimateOverhead = 8;
+export const kSizeEstimateOverhead = 8;
 const kSizeSafetyLimit = 8192;
 /** Redis's listpack header (6) + end marker (1): the constant part of its "sz". */
-const kRedisLpOverhead = 7;
+export const kRedisLpOverhead = 7;
 const kOptimizationLevel = [4096, 8192, 16384, 32768, 65536];
 /** Redis clamps a quicklist's positive fill to 2^15 - 1. */
 const kFillMax = 32767;
@@ -66,7 +68,7 @@ let limSz = 8192;
 let limCount = Infinity;
 
 /** Load the node limits of a fill value (Redis's quicklistNodeLimit) into limSz / limCount. */
-function loadFill(fill: number): void {
+export function loadFill(fill: number): void {
   if (fill >= 0) {
     limSz = Infinity;
     limCount = fill === 0 ? 1 : fill;
@@ -77,7 +79,7 @@ function loadFill(fill: number): void {
 }
 
 /** Redis's quicklistNodeExceedsLimit for the limits last loaded. */
-function exceeds(sz: number, count: number): boolean {
+export function exceeds(sz: number, count: number): boolean {
   if (limSz !== Infinity) return sz > limSz;
   return sz > kSizeSafetyLimit || count > limCount;
 }
@@ -150,7 +152,7 @@ export function qlCreate(heap: Heap, fill: number): number {
   return r;
 }
 
-function newNode(heap: Heap, lp: number, flags: number): number {
+export function newNode(heap: Heap, lp: number, flags: number): number {
   const n = heap.alloc(kQlNodeBytes);
   const u32 = heap.u32, w = n * 2;
   u32[w + PREV] = 0;
@@ -161,12 +163,12 @@ function newNode(heap: Heap, lp: number, flags: number): number {
 }
 
 /** A new one-element node. */
-function singleNode(heap: Heap, flags: number, b: Uint8Array, off: number, len: number): number {
+export function singleNode(heap: Heap, flags: number, b: Uint8Array, off: number, len: number): number {
   return newNode(heap, lpAppend(heap, lpNew(heap, 0), b, off, len), flags);
 }
 
 /** Link node `n` after `at` (after = true) or before it; at = 0 makes n the only node. */
-function linkNode(heap: Heap, r: number, at: number, n: number, after: boolean): void {
+export function linkNode(heap: Heap, r: number, at: number, n: number, after: boolean): void {
   const u32 = heap.u32, rw = r * 2, nw = n * 2;
   if (at === 0) {
     u32[nw + PREV] = 0;
@@ -192,7 +194,7 @@ function linkNode(heap: Heap, r: number, at: number, n: number, after: boolean):
 }
 
 /** Unlink and free node n and its listpack; does not touch the element count. */
-function dropNode(heap: Heap, r: number, n: number): void {
+export function dropNode(heap: Heap, r: number, n: number): void {
   const u32 = heap.u32, rw = r * 2, nw = n * 2;
   const pv = u32[nw + PREV], nx = u32[nw + NEXT];
   if (pv !== 0) u32[pv * 2 + NEXT] = nx;
@@ -253,7 +255,7 @@ export function qlCopy(src: Heap, r: number, dst: Heap): number {
 // ------------------------------------------------------------------ node edits in list order
 
 /** Rebuild node n's listpack in the opposite order and toggle its kRev flag. */
-function flipNode(heap: Heap, n: number): void {
+export function flipNode(heap: Heap, n: number): void {
   const lp = heap.u32[n * 2 + LP];
   let nlp = lpNew(heap, 0);
   for (let p = lpLast(heap, lp); p !== -1; p = lpPrev(heap, lp, p)) {
@@ -279,13 +281,13 @@ export function qlPrepareEnd(heap: Heap, r: number, left: boolean): void {
 }
 
 /** Add an element before node n's first element (list order). */
-function nodePushFront(heap: Heap, n: number, b: Uint8Array, off: number, len: number): void {
+export function nodePushFront(heap: Heap, n: number, b: Uint8Array, off: number, len: number): void {
   const lp = heap.u32[n * 2 + LP];
   heap.u32[n * 2 + LP] = (heap.u32[n * 2 + FLAGS] & kRev) !== 0 ? lpAppend(heap, lp, b, off, len) : lpPrepend(heap, lp, b, off, len);
 }
 
 /** Add an element after node n's last element (list order). */
-function nodePushBack(heap: Heap, n: number, b: Uint8Array, off: number, len: number): void {
+export function nodePushBack(heap: Heap, n: number, b: Uint8Array, off: number, len: number): void {
   const lp = heap.u32[n * 2 + LP];
   heap.u32[n * 2 + LP] = (heap.u32[n * 2 + FLAGS] & kRev) !== 0 ? lpPrepend(heap, lp, b, off, len) : lpAppend(heap, lp, b, off, len);
 }
@@ -293,20 +295,14 @@ function nodePushBack(heap: Heap, n: number, b: Uint8Array, off: number, len: nu
 // ------------------------------------------------------------------ limits
 
 /** Redis's _quicklistNodeAllowInsert: may node n take one more element of `len` bytes? */
-function allowInsert(heap: Heap, n: number, len: number): boolean {
+export function allowInsert(heap: Heap, n: number, len: number): boolean {
   if (n === 0) return false;
   const lp = heap.u32[n * 2 + LP];
   return !exceeds(lpSz(heap, lp) + len + kSizeEstimateOverhead, lpCount(heap, lp) + 1);
 }
 
-/** Redis's _quicklistNodeAllowMerge. */
-function allowMerge(heap: Heap, a: number, b: number): boolean {
-  if (a === 0 || b === 0) return false;
-  const la = heap.u32[a * 2 + LP], lb = heap.u32[b * 2 + LP];
-  return !exceeds(lpSz(heap, la) + lpSz(heap, lb) - kRedisLpOverhead, lpCount(heap, la) + lpCount(heap, lb));
-}
-
-// ------------------------------------------------------------------ push / insert / replace
+// ------------------------------------------------------------------ push
+// (insert, replace, split and merge are in list-quicklist-insert.ts)
 
 /** Push one element at the head (left) or tail (after qlPrepareEnd for that end). */
 export function qlPush(heap: Heap, r: number, left: boolean, b: Uint8Array, off: number, len: number): void {
@@ -320,119 +316,6 @@ export function qlPush(heap: Heap, r: number, left: boolean, b: Uint8Array, off:
     linkNode(heap, r, n, singleNode(heap, left && n !== 0 ? kRev : 0, b, off, len), !left);
   }
   heap.u32[r * 2 + COUNT]++;
-}
-
-/** Index of the entry at pos within its listpack (walks from the first entry). */
-function lpIndexOf(heap: Heap, lp: number, pos: number): number {
-  let i = 0;
-  for (let p = lpFirst(heap, lp); p !== pos; p = lpNext(heap, lp, p)) i++;
-  return i;
-}
-
-/**
- * Redis's _quicklistSplitNode: split node n at its element at pos. With after (list order) n
- * keeps the elements up to pos and the new node gets those after it; otherwise n keeps pos and
- * what follows and the new node those before. The new node (same orientation) is returned
- * unlinked; it belongs after n when `after`, else before.
- */
-function splitNode(heap: Heap, n: number, pos: number, after: boolean): number {
-  const flags = heap.u32[n * 2 + FLAGS];
-  const lpAfter = after !== ((flags & kRev) !== 0);
-  let lp = heap.u32[n * 2 + LP];
-  const cnt = lpCount(heap, lp);
-  const idx = lpIndexOf(heap, lp, pos);
-  let lp2 = lpCopy(heap, lp, heap); // same bytes, same positions
-  if (lpAfter) {
-    lp = lpDelete(heap, lp, lpNext(heap, lp, pos), cnt - idx - 1);
-    lp2 = lpDelete(heap, lp2, kLpHeader, idx + 1);
-  } else {
-    lp = lpDelete(heap, lp, kLpHeader, idx);
-    lp2 = lpDelete(heap, lp2, pos, cnt - idx);
-  }
-  heap.u32[n * 2 + LP] = lp;
-  return newNode(heap, lp2, flags);
-}
-
-/** Merge node b (the next node of a) into one node; returns the node that remains. */
-function mergeNodes(heap: Heap, r: number, a: number, b: number): number {
-  const ra = nodeRev(heap, a), rb = nodeRev(heap, b);
-  if (ra && rb) {
-    // Reversed, list order a then b is listpack order b then a: append a's entries to b.
-    appendEntries(heap, b, heap.u32[a * 2 + LP], false);
-    dropNode(heap, r, a);
-    return b;
-  }
-  if (ra) flipNode(heap, a);
-  appendEntries(heap, a, heap.u32[b * 2 + LP], rb);
-  dropNode(heap, r, b);
-  return a;
-}
-
-/** Append the entries of listpack `from` (backwards if `backwards`) to node n's listpack. */
-function appendEntries(heap: Heap, n: number, from: number, backwards: boolean): void {
-  let lp = heap.u32[n * 2 + LP];
-  for (let p = backwards ? lpLast(heap, from) : lpFirst(heap, from); p !== -1; p = backwards ? lpPrev(heap, from, p) : lpNext(heap, from, p)) {
-    lp = lpAppend(heap, lp, heap.u8, lpData(heap, from, p), lpLen(heap, from, p));
-  }
-  heap.u32[n * 2 + LP] = lp;
-}
-
-/** Redis's _quicklistMergeNodes around `center` (limits already loaded). */
-function mergeAround(heap: Heap, r: number, center: number): void {
-  const prev = heap.u32[center * 2 + PREV];
-  const prevPrev = prev !== 0 ? heap.u32[prev * 2 + PREV] : 0;
-  const next = heap.u32[center * 2 + NEXT];
-  const nextNext = next !== 0 ? heap.u32[next * 2 + NEXT] : 0;
-  if (allowMerge(heap, prevPrev, prev)) mergeNodes(heap, r, prevPrev, prev);
-  if (allowMerge(heap, next, nextNext)) mergeNodes(heap, r, next, nextNext);
-  let target = center;
-  const p = heap.u32[center * 2 + PREV];
-  if (allowMerge(heap, p, center)) target = mergeNodes(heap, r, p, center);
-  const nx = heap.u32[target * 2 + NEXT];
-  if (allowMerge(heap, target, nx)) mergeNodes(heap, r, target, nx);
-}
-
-/**
- * Insert an element before (after = false) or after the element at (node n, pos), in list
- * order, as Redis's _quicklistInsert: into n if it has room, else at the near edge of the
- * neighbour, else a new node, else split n and merge around it.
- */
-export function qlInsert(heap: Heap, r: number, n: number, pos: number, after: boolean, b: Uint8Array, off: number, len: number): void {
-  loadFill(heap.i32[r * 2 + FILL]);
-  const rev = nodeRev(heap, n);
-  const lp = heap.u32[n * 2 + LP];
-  const full = !allowInsert(heap, n, len);
-  const atTail = after && pos === nodeBack(heap, n);
-  const atHead = !after && pos === nodeFront(heap, n);
-  if (!full) {
-    let at = pos;
-    if (after !== rev) {
-      const p = lpNext(heap, lp, pos);
-      at = p === -1 ? lpEnd(heap, lp) : p;
-    }
-    heap.u32[n * 2 + LP] = lpInsert(heap, lp, at, b, off, len);
-  } else if (atTail && allowInsert(heap, heap.u32[n * 2 + NEXT], len)) {
-    nodePushFront(heap, heap.u32[n * 2 + NEXT], b, off, len);
-  } else if (atHead && allowInsert(heap, heap.u32[n * 2 + PREV], len)) {
-    nodePushBack(heap, heap.u32[n * 2 + PREV], b, off, len);
-  } else if (atTail || atHead) {
-    linkNode(heap, r, n, singleNode(heap, 0, b, off, len), after);
-  } else {
-    const nn = splitNode(heap, n, pos, after);
-    if (after) nodePushFront(heap, nn, b, off, len);
-    else nodePushBack(heap, nn, b, off, len);
-    linkNode(heap, r, n, nn, after);
-    mergeAround(heap, r, n);
-  }
-  heap.u32[r * 2 + COUNT]++;
-}
-
-/**
- * Replace the element at (node n, pos) in place. Redis 7.2's quicklistReplaceEntry does so for
- * every element below its 1 GiB "large element" threshold, whatever the node's fill limit.
- */
-export function qlReplace(heap: Heap, n: number, pos: number, b: Uint8Array, off: number, len: number): void {
-  heap.u32[n * 2 + LP] = lpReplace(heap, heap.u32[n * 2 + LP], pos, b, off, len);
 }
 
 // ------------------------------------------------------------------ seek / delete

@@ -29,9 +29,10 @@ import {
 } from '../sab/listpack.js';
 import {
   fillAllowsShrink, fillExceeded, lpSz, nodeBack, nodeFront, nodeLp, nodeNext, nodePrev, nodeRev,
-  qlCopy, qlCount, qlCreate, qlDelRange, qlDeleteAt, qlFree, qlFromListpack, qlHead, qlInsert,
-  qlNodes, qlPrepareEnd, qlPush, qlReplace, qlSeek, qlTakeSingle, seekNode, seekPos,
+  qlCopy, qlCount, qlCreate, qlDelRange, qlDeleteAt, qlFree, qlFromListpack, qlHead, qlNodes,
+  qlPrepareEnd, qlPush, qlSeek, qlTakeSingle, seekNode, seekPos,
 } from './list-quicklist.js';
+import { qlInsert, qlReplace } from './list-quicklist-insert.js';
 
 export const listValueOps: ValueOps = {
   free(heap: Heap, vp: number, enc: number): void {
