@@ -18,6 +18,8 @@ interface Setting {
   max?: number | bigint;
   /** Values outside [lo, hi] are accepted and stored clamped. */
   clamp?: [number, number];
+  /** Redis's older name for the same setting (hash-max-ziplist-entries, ...). */
+  alias?: string;
 }
 
 const kLLMax = 2n ** 63n - 1n;
@@ -40,14 +42,14 @@ const SETTINGS: Setting[] = [
   { name: 'io-threads', kind: 'int', default: 1, immutable: true, min: 1, max: 128 },
   { name: 'shards', kind: 'int', default: 0, immutable: true, min: 0, max: 32 },
   // Encoding thresholds (Redis 7.2 names and defaults; 7.2 added listpack sets).
-  { name: 'hash-max-listpack-entries', kind: 'int', default: 128, min: 0, max: kLLMax },
-  { name: 'hash-max-listpack-value', kind: 'int', default: 64, min: 0, max: kLLMax },
+  { name: 'hash-max-listpack-entries', alias: 'hash-max-ziplist-entries', kind: 'int', default: 128, min: 0, max: kLLMax },
+  { name: 'hash-max-listpack-value', alias: 'hash-max-ziplist-value', kind: 'int', default: 64, min: 0, max: kLLMax },
   { name: 'set-max-intset-entries', kind: 'int', default: 512, min: 0, max: kLLMax },
   { name: 'set-max-listpack-entries', kind: 'int', default: 128, min: 0, max: kLLMax },
   { name: 'set-max-listpack-value', kind: 'int', default: 64, min: 0, max: kLLMax },
-  { name: 'zset-max-listpack-entries', kind: 'int', default: 128, min: 0, max: kLLMax },
-  { name: 'zset-max-listpack-value', kind: 'int', default: 64, min: 0, max: kLLMax },
-  { name: 'list-max-listpack-size', kind: 'int', default: -2, min: -2147483648, max: 2147483647 },
+  { name: 'zset-max-listpack-entries', alias: 'zset-max-ziplist-entries', kind: 'int', default: 128, min: 0, max: kLLMax },
+  { name: 'zset-max-listpack-value', alias: 'zset-max-ziplist-value', kind: 'int', default: 64, min: 0, max: kLLMax },
+  { name: 'list-max-listpack-size', alias: 'list-max-ziplist-size', kind: 'int', default: -2, min: -2147483648, max: 2147483647 },
 ];
 
 /**
@@ -102,6 +104,7 @@ export class Config {
   constructor() {
     for (const s of SETTINGS) {
       this.byName.set(s.name, s);
+      if (s.alias) this.byName.set(s.alias, s);
       this.values.set(s.name, s.default);
     }
   }
@@ -137,9 +140,11 @@ export class Config {
         continue;
       }
       for (const s of SETTINGS) {
-        if (!seen.has(s.name) && globMatch(p.toLowerCase(), s.name, false)) {
-          seen.add(s.name);
-          out.push([s.name, this.format(s)]);
+        for (const name of s.alias ? [s.name, s.alias] : [s.name]) {
+          if (!seen.has(name) && globMatch(p.toLowerCase(), name, false)) {
+            seen.add(name);
+            out.push([name, this.format(s)]);
+          }
         }
       }
     }
