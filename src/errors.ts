@@ -171,3 +171,8 @@ export const EZ = {
   atLeastOneKey: (cmd: string) => `ERR at least 1 input key is needed for '${cmd}' command`,
   limitNegative: "ERR LIMIT can't be negative",
 } as const;
+
+/** Texts of SORT / SORT_RO, Redis 7.0 sort.c. */
+export const ES = {
+  scoresNotDouble: "ERR One or more scores can't be converted into double",
+} as const;

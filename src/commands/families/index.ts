@@ -13,6 +13,7 @@ import { listCommands } from './list.js';
 import { setCommands } from './set.js';
 import { zsetCommands } from './zset.js';
 import { blockingCommands } from './blocking.js';
+import { sortCommands } from './sort.js';
 
 export const ALL_FAMILIES: FamilyTable[] = [
   stringCommands,
@@ -28,4 +29,5 @@ export const ALL_FAMILIES: FamilyTable[] = [
   setCommands,
   zsetCommands,
   blockingCommands,
+  sortCommands,
 ];

@@ -469,4 +469,62 @@ export const GENERIC_SPECS: CommandSpec[] = [
     ],
     tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
   },
+  {
+    name: 'sort',
+    summary: 'Sorts the elements of a list, set or sorted set, optionally storing the result as a list.',
+    since: '1.0.0',
+    group: 'generic',
+    complexity: 'O(N+M*log(M)), N = elements in the input, M = elements returned (O(N) without sorting)',
+    arity: -2,
+    flags: ['write', 'denyoom', 'movablekeys'],
+    acl: ['write', 'set', 'sortedset', 'list', 'slow', 'dangerous'],
+    key_specs: [
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+      { flags: ['RO', 'access'], begin_search: { unknown: null }, find_keys: { unknown: null } },
+      { flags: ['OW', 'update'], begin_search: { unknown: null }, find_keys: { unknown: null } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'pattern', type: 'pattern', token: 'BY', optional: true, key_spec_index: 1 },
+      { name: 'offset_count', type: 'block', token: 'LIMIT', optional: true, arguments: [
+        { name: 'offset', type: 'integer' },
+        { name: 'count', type: 'integer' },
+      ] },
+      { name: 'pattern', type: 'pattern', token: 'GET', optional: true, multiple: true, multiple_token: true, key_spec_index: 1 },
+      { name: 'order', type: 'oneof', optional: true, arguments: [
+        { name: 'asc', type: 'pure-token', token: 'ASC' },
+        { name: 'desc', type: 'pure-token', token: 'DESC' },
+      ] },
+      { name: 'sorting', type: 'pure-token', token: 'ALPHA', optional: true },
+      { name: 'destination', type: 'key', token: 'STORE', optional: true, key_spec_index: 2 },
+    ],
+  },
+  {
+    name: 'sort_ro',
+    summary: 'Sorts the elements of a list, set or sorted set (the read-only variant of SORT).',
+    since: '7.0.0',
+    group: 'generic',
+    complexity: 'O(N+M*log(M)), N = elements in the input, M = elements returned (O(N) without sorting)',
+    arity: -2,
+    flags: ['readonly', 'movablekeys'],
+    acl: ['read', 'set', 'sortedset', 'list', 'slow', 'dangerous'],
+    key_specs: [
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
+      { flags: ['RO', 'access'], begin_search: { unknown: null }, find_keys: { unknown: null } },
+    ],
+    arguments: [
+      { name: 'key', type: 'key', key_spec_index: 0 },
+      { name: 'pattern', type: 'pattern', token: 'BY', optional: true, key_spec_index: 1 },
+      { name: 'offset_count', type: 'block', token: 'LIMIT', optional: true, arguments: [
+        { name: 'offset', type: 'integer' },
+        { name: 'count', type: 'integer' },
+      ] },
+      { name: 'pattern', type: 'pattern', token: 'GET', optional: true, multiple: true, multiple_token: true, key_spec_index: 1 },
+      { name: 'order', type: 'oneof', optional: true, arguments: [
+        { name: 'asc', type: 'pure-token', token: 'ASC' },
+        { name: 'desc', type: 'pure-token', token: 'DESC' },
+      ] },
+      { name: 'sorting', type: 'pure-token', token: 'ALPHA', optional: true },
+    ],
+  },
 ];
