@@ -3,18 +3,19 @@
  * hold their member bytes, plus a Dict (hashtable.ts) member → node whose entries ARE the
  * nodes (no separate dict entry, no separate member string).
  *
- *   root block (kRootBytes), units ptr r, u32 word w = r*2
- *   ┌──────────┬──────────┬──────────┬──────────┬──────────────────────────────────────────┐
- *   │ dict hdr │ length   │ level    │ tail     │ header node (at unit r+2, kMaxLevel      │
- *   │ w+0      │ w+1      │ w+2      │ w+3      │ levels, member length 0)                 │
- *   └──────────┴──────────┴──────────┴──────────┴──────────────────────────────────────────┘
+ *   root block (kRootBytes), units ptr r, u32 word w = r*2; header node h = r + 2 + kMaxLevel
+ *   ┌──────────┬──────────┬──────────┬──────────┬─────────────────────────────┬──────────────────┐
+ *   │ dict hdr │ length   │ level    │ tail     │ header levels 31 .. 0       │ header node      │
+ *   │ w+0      │ w+1      │ w+2      │ w+3      │ [forward, span] u32 each    │ fields (len 0)   │
+ *   └──────────┴──────────┴──────────┴──────────┴─────────────────────────────┴──────────────────┘
  *
- *   node block, units ptr n, u32 word v = n*2 (bytes: nodeBytes(len, levels))
- *   ┌──────────┬──────────┬────────────────┬──────────┬──────────────┬────┬─────────────────────┐
- *   │ len u32  │ levels   │ score f64      │ backward │ member bytes │pad │ level 0..levels-1:  │
- *   │ v+0      │ v+1      │ f64[n+1], b+8  │ v+4      │ b+20 ...     │ →4 │ [forward, span] u32 │
- *   └──────────┴──────────┴────────────────┴──────────┴──────────────┴────┴─────────────────────┘
- *   level i of node n: u32 word  n*2 + ((23 + len) >>> 2) + 2*i   (the member, padded to 4)
+ *   node block (nodeBytes(len, L) bytes, starting at unit n - L); node ptr n, u32 word v = n*2
+ *   ┌─────────────────────────────────┬──────────┬──────────┬───────────────┬──────────┬──────────────┐
+ *   │ level L-1 .. level 0            │ len u32  │ L (u32)  │ score f64     │ backward │ member bytes │
+ *   │ [forward, span] u32, 8 B each   │ v+0      │ v+1      │ f64[n+1], b+8 │ v+4      │ b+20 ...     │
+ *   └─────────────────────────────────┴──────────┴──────────┴───────────────┴──────────┴──────────────┘
+ *   level i of node n: forward = u32[n*2 - 2 - 2i], span = u32[n*2 - 1 - 2i] (just below n, so
+ *   a step reads the level and the next node's score close together, whatever the member size)
  *
  * Invariants:
  * - Nodes are ordered by (score, member bytes memcmp-then-length), members unique. Scores are
@@ -34,13 +35,13 @@ import { copyBytes } from './bytes.js';
 
 export const kMaxLevel = 32;
 export const kMemberByte = 20;
-/** Header node unit offset inside the root block. */
-const kHdrUnit = 2;
-export const kRootBytes = 16 + kMemberByte + kMaxLevel * 8;
+/** Header node unit offset inside the root block (after 4 words and the 32 level slots). */
+const kHdrUnit = 2 + kMaxLevel;
+export const kRootBytes = 16 + kMaxLevel * 8 + kMemberByte;
 
 /** Bytes of a node with a `len`-byte member and `levels` levels. */
 export function nodeBytes(len: number, levels: number): number {
-  return Math.floor((kMemberByte + len + 3) / 4) * 4 + levels * 8;
+  return levels * 8 + kMemberByte + len;
 }
 
 /** A score interval (Redis's zrangespec). */
@@ -126,9 +127,9 @@ function randomLevel(): number {
   }
 }
 
-/** Word index of level 0 of node n. */
-function lw(u32: Uint32Array, n: number): number {
-  return n * 2 + ((23 + u32[n * 2]) >>> 2);
+/** Word index of the forward pointer of level i of node n (the span follows it). */
+function lv(n: number, i: number): number {
+  return n * 2 - 2 - 2 * i;
 }
 
 /**
@@ -160,9 +161,8 @@ export class Skiplist {
     u32[w + 1] = 0;
     u32[w + 2] = 1;
     u32[w + 3] = 0;
-    const h = root + kHdrUnit;
-    u32.fill(0, h * 2, h * 2 + (kRootBytes - 16) / 4);
-    u32[h * 2 + 1] = kMaxLevel;
+    u32.fill(0, w + 4, w + kRootBytes / 4);
+    u32[(root + kHdrUnit) * 2 + 1] = kMaxLevel;
     return root;
   }
 
@@ -176,7 +176,7 @@ export class Skiplist {
 
   first(): number {
     const u32 = this.heap.u32;
-    return u32[lw(u32, this.root + kHdrUnit)];
+    return u32[lv(this.root + kHdrUnit, 0)];
   }
 
   last(): number {
@@ -185,7 +185,7 @@ export class Skiplist {
 
   next(n: number): number {
     const u32 = this.heap.u32;
-    return u32[lw(u32, n)];
+    return u32[lv(n, 0)];
   }
 
   prev(n: number): number {
@@ -212,12 +212,12 @@ export class Skiplist {
   /** Span of level i of node n, 0 for the header when n = 0 (tests). */
   span(n: number, i: number): number {
     const u32 = this.heap.u32;
-    return u32[lw(u32, n === 0 ? this.root + kHdrUnit : n) + 2 * i + 1];
+    return u32[lv(n === 0 ? this.root + kHdrUnit : n, i) + 1];
   }
 
   forward(n: number, i: number): number {
     const u32 = this.heap.u32;
-    return u32[lw(u32, n === 0 ? this.root + kHdrUnit : n) + 2 * i];
+    return u32[lv(n === 0 ? this.root + kHdrUnit : n, i)];
   }
 
   /** The node of member b[off, off+len), or 0. */
@@ -230,7 +230,7 @@ export class Skiplist {
     const heap = this.heap;
     const h = hashBytes(b, off, len);
     const levels = randomLevel();
-    const n = heap.alloc(nodeBytes(len, levels));
+    const n = heap.alloc(nodeBytes(len, levels)) + levels;
     const u32 = heap.u32;
     u32[n * 2] = len;
     u32[n * 2 + 1] = levels;
@@ -252,7 +252,7 @@ export class Skiplist {
     for (let i = lvl - 1; i >= 0; i--) {
       if (ranks) rnk[i] = i === lvl - 1 ? 0 : rnk[i + 1];
       for (;;) {
-        const xl = lw(u32, x) + 2 * i;
+        const xl = lv(x, i);
         const f = u32[xl];
         if (f === 0) break;
         const fs = f64[f + 1];
@@ -273,26 +273,24 @@ export class Skiplist {
     const levels = u32[n * 2 + 1];
     let lvl = u32[w + 2];
     if (levels > lvl) {
-      const hl = lw(u32, hdr);
       for (let i = lvl; i < levels; i++) {
         rnk[i] = 0;
         upd[i] = hdr;
-        u32[hl + 2 * i + 1] = u32[w + 1];
+        u32[lv(hdr, i) + 1] = u32[w + 1];
       }
       u32[w + 2] = lvl = levels;
     }
-    const nl = lw(u32, n);
     for (let i = 0; i < levels; i++) {
-      const ul = lw(u32, upd[i]) + 2 * i;
+      const ul = lv(upd[i], i), nl = lv(n, i);
       const d = rnk[0] - rnk[i];
-      u32[nl + 2 * i] = u32[ul];
+      u32[nl] = u32[ul];
       u32[ul] = n;
-      u32[nl + 2 * i + 1] = u32[ul + 1] - d;
+      u32[nl + 1] = u32[ul + 1] - d;
       u32[ul + 1] = d + 1;
     }
-    for (let i = levels; i < lvl; i++) u32[lw(u32, upd[i]) + 2 * i + 1]++;
+    for (let i = levels; i < lvl; i++) u32[lv(upd[i], i) + 1]++;
     u32[n * 2 + 4] = upd[0] === hdr ? 0 : upd[0];
-    const nx = u32[nl];
+    const nx = u32[lv(n, 0)];
     if (nx !== 0) u32[nx * 2 + 4] = n;
     else u32[w + 3] = n;
     u32[w + 1]++;
@@ -302,19 +300,19 @@ export class Skiplist {
   private unlink(n: number): void {
     const u32 = this.heap.u32, w = this.root * 2;
     let lvl = u32[w + 2];
-    const nl = lw(u32, n);
     for (let i = 0; i < lvl; i++) {
-      const ul = lw(u32, upd[i]) + 2 * i;
+      const ul = lv(upd[i], i);
       if (u32[ul] === n) {
-        u32[ul + 1] += u32[nl + 2 * i + 1] - 1;
-        u32[ul] = u32[nl + 2 * i];
+        const nl = lv(n, i);
+        u32[ul + 1] += u32[nl + 1] - 1;
+        u32[ul] = u32[nl];
       } else u32[ul + 1]--;
     }
-    const nx = u32[nl];
+    const nx = u32[lv(n, 0)];
     if (nx !== 0) u32[nx * 2 + 4] = u32[n * 2 + 4];
     else u32[w + 3] = u32[n * 2 + 4];
-    const hl = lw(u32, this.root + kHdrUnit);
-    while (lvl > 1 && u32[hl + 2 * (lvl - 1)] === 0) lvl--;
+    const hdr = this.root + kHdrUnit;
+    while (lvl > 1 && u32[lv(hdr, lvl - 1)] === 0) lvl--;
     u32[w + 2] = lvl;
     u32[w + 1]--;
   }
@@ -329,7 +327,8 @@ export class Skiplist {
     const heap = this.heap, u8 = heap.u8, len = heap.u32[n * 2], mo = n * 8 + kMemberByte;
     if (this.dict.find(u8, mo, len, hashBytes(u8, mo, len)) !== n) throw new Error('skiplist: node missing from its dict');
     this.dict.deleteFound();
-    heap.free(n, nodeBytes(len, heap.u32[n * 2 + 1]));
+    const levels = heap.u32[n * 2 + 1];
+    heap.free(n - levels, nodeBytes(len, levels));
   }
 
   /** Remove node n (from the list and the dict) and free it. */
@@ -342,7 +341,7 @@ export class Skiplist {
   /** Change the score of node n (Redis's zslUpdateScore, keeping the node). */
   updateScore(n: number, score: number): void {
     const heap = this.heap, u32 = heap.u32, f64 = heap.f64;
-    const bw = u32[n * 2 + 4], fw = u32[lw(u32, n)];
+    const bw = u32[n * 2 + 4], fw = u32[lv(n, 0)];
     if ((bw === 0 || f64[bw + 1] < score) && (fw === 0 || f64[fw + 1] > score)) {
       f64[n + 1] = score;
       return;
@@ -360,7 +359,7 @@ export class Skiplist {
     let x = this.root + kHdrUnit, r = 0;
     for (let i = u32[this.root * 2 + 2] - 1; i >= 0; i--) {
       for (;;) {
-        const xl = lw(u32, x) + 2 * i;
+        const xl = lv(x, i);
         const f = u32[xl];
         if (f === 0) break;
         const fs = f64[f + 1];
@@ -380,7 +379,7 @@ export class Skiplist {
     let x = this.root + kHdrUnit, t = 0;
     for (let i = u32[this.root * 2 + 2] - 1; i >= 0; i--) {
       for (;;) {
-        const xl = lw(u32, x) + 2 * i;
+        const xl = lv(x, i);
         const f = u32[xl];
         if (f === 0 || t + u32[xl + 1] > rank) break;
         t += u32[xl + 1];
@@ -400,12 +399,12 @@ export class Skiplist {
     let x = this.root + kHdrUnit;
     for (let i = u32[this.root * 2 + 2] - 1; i >= 0; i--) {
       for (;;) {
-        const f = u32[lw(u32, x) + 2 * i];
+        const f = u32[lv(x, i)];
         if (f === 0 || scoreGteMin(f64[f + 1], r)) break;
         x = f;
       }
     }
-    x = u32[lw(u32, x)];
+    x = u32[lv(x, 0)];
     return x !== 0 && scoreLteMax(f64[x + 1], r) ? x : 0;
   }
 
@@ -418,7 +417,7 @@ export class Skiplist {
     let x = this.root + kHdrUnit;
     for (let i = u32[this.root * 2 + 2] - 1; i >= 0; i--) {
       for (;;) {
-        const f = u32[lw(u32, x) + 2 * i];
+        const f = u32[lv(x, i)];
         if (f === 0 || !scoreLteMax(f64[f + 1], r)) break;
         x = f;
       }
@@ -432,12 +431,12 @@ export class Skiplist {
     let x = this.root + kHdrUnit;
     for (let i = u32[this.root * 2 + 2] - 1; i >= 0; i--) {
       for (;;) {
-        const f = u32[lw(u32, x) + 2 * i];
+        const f = u32[lv(x, i)];
         if (f === 0 || lexGteMin(u8, f * 8 + kMemberByte, u32[f * 2], r)) break;
         x = f;
       }
     }
-    x = u32[lw(u32, x)];
+    x = u32[lv(x, 0)];
     return x !== 0 && lexLteMax(u8, x * 8 + kMemberByte, u32[x * 2], r) ? x : 0;
   }
 
@@ -447,7 +446,7 @@ export class Skiplist {
     let x = this.root + kHdrUnit;
     for (let i = u32[this.root * 2 + 2] - 1; i >= 0; i--) {
       for (;;) {
-        const f = u32[lw(u32, x) + 2 * i];
+        const f = u32[lv(x, i)];
         if (f === 0 || !lexLteMax(u8, f * 8 + kMemberByte, u32[f * 2], r)) break;
         x = f;
       }
@@ -508,7 +507,8 @@ export class Skiplist {
     let x = this.first();
     while (x !== 0) {
       const next = this.next(x);
-      heap.free(x, nodeBytes(heap.u32[x * 2], heap.u32[x * 2 + 1]));
+      const levels = heap.u32[x * 2 + 1];
+      heap.free(x - levels, nodeBytes(heap.u32[x * 2], levels));
       x = next;
     }
     this.dict.destroy(noop);

@@ -125,9 +125,40 @@ function hexFloat(b: Uint8Array, i: number, end: number, sign: number): number {
   return i;
 }
 
+const kPow10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+/**
+ * Plain "[-]digits[.digits]" with at most 15 digits: the integer of the digits and a power of
+ * ten are both exact doubles, so one division is correctly rounded, as strtod is. NaN when the
+ * text is anything else (then the general path decides).
+ */
+function simpleDecimal(b: Uint8Array, off: number, len: number): number {
+  let i = off;
+  const end = off + len;
+  const neg = b[i] === 0x2d;
+  if (neg) i++;
+  let v = 0, digits = 0, frac = -1;
+  for (; i < end; i++) {
+    const ch = b[i];
+    if (ch >= 0x30 && ch <= 0x39) {
+      v = v * 10 + (ch - 0x30);
+      digits++;
+      if (frac >= 0) frac++;
+    } else if (ch === 0x2e && frac < 0) frac = 0;
+    else return NaN;
+  }
+  if (digits === 0 || digits > 15) return NaN;
+  if (frac > 0) v /= kPow10[frac];
+  return neg ? -v : v;
+}
+
 /** A score argument as Redis's getDoubleFromObject reads it; null if invalid. */
 export function parseScore(b: Uint8Array, off: number, len: number): number | null {
   if (len === 0 || isSpace(b[off])) return null;
+  if (len <= 17) {
+    const fast = simpleDecimal(b, off, len);
+    if (!Number.isNaN(fast)) return fast;
+  }
   const erange = strtod(b, off, len);
   const v = strtodOut.value;
   if (strtodOut.used !== len || Number.isNaN(v)) return null;
