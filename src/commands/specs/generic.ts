@@ -480,8 +480,15 @@ export const GENERIC_SPECS: CommandSpec[] = [
     acl: ['write', 'set', 'sortedset', 'list', 'slow', 'dangerous'],
     key_specs: [
       { flags: ['RO', 'access'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
-      { flags: ['RO', 'access'], begin_search: { unknown: null }, find_keys: { unknown: null } },
-      { flags: ['OW', 'update'], begin_search: { unknown: null }, find_keys: { unknown: null } },
+      // Key-spec notes are shown by COMMAND INFO (command-reply.ts reads an optional `notes`).
+      {
+        ...{ notes: "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort" },
+        flags: ['RO', 'access'], begin_search: { unknown: null }, find_keys: { unknown: null },
+      },
+      {
+        ...{ notes: "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array" },
+        flags: ['OW', 'update'], begin_search: { unknown: null }, find_keys: { unknown: null },
+      },
     ],
     arguments: [
       { name: 'key', type: 'key', key_spec_index: 0 },
@@ -510,7 +517,11 @@ export const GENERIC_SPECS: CommandSpec[] = [
     acl: ['read', 'set', 'sortedset', 'list', 'slow', 'dangerous'],
     key_specs: [
       { flags: ['RO', 'access'], begin_search: { index: { pos: 1 } }, find_keys: { range: { lastkey: 0, step: 1, limit: 0 } } },
-      { flags: ['RO', 'access'], begin_search: { unknown: null }, find_keys: { unknown: null } },
+      // Key-spec notes are shown by COMMAND INFO (command-reply.ts reads an optional `notes`).
+      {
+        ...{ notes: "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort" },
+        flags: ['RO', 'access'], begin_search: { unknown: null }, find_keys: { unknown: null },
+      },
     ],
     arguments: [
       { name: 'key', type: 'key', key_spec_index: 0 },
