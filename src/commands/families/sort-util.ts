@@ -1,10 +1,7 @@
 /**
- * Helpers of SORT (sort.ts) that reproduce the C library behaviour Redis 7.0's sort.c relies on:
+ * Helpers of SORT (sort.ts) that reproduce the C library behaviour Redis 7.0's sort.c relies on
+ * (the strtod reading of weights is in sort-strtod.ts):
  *
- *   sortScore(b, off, len)      glibc strtod as sort.c uses it: the weight of an element, or NaN
- *                               when Redis reports "One or more scores can't be converted into
- *                               double" (trailing bytes before the value's end or a NUL, NaN,
- *                               ERANGE on overflow and on inexact underflow).
  *   cstrCompare / bytesCompare  strcoll in the C locale (stops at the first NUL, like every C
  *                               string function) and Redis's binary compareStringObjects.
  *   partialSort(idx, n, cmp, lo, hi)
@@ -12,183 +9,14 @@
  *                               sort function", 1993) that skips partitions outside the wanted
  *                               rank range. SORT BY pattern with a LIMIT uses it, and equal keys
  *                               (ALPHA weights that tie) come out in its order, not input order.
- *                               Full sorts use glibc's qsort, a stable merge sort: Array.sort.
+ *                               Full sorts use glibc's qsort, a stable merge sort.
+ *   doubleKeys / prefixKeys / keySort
+ *                               That stable order, fast: a radix sort on 32-bit key words (a
+ *                               score's bits, a string's first bytes), then each run of equal
+ *                               keys sorted with the full comparison (Array.sort, stable).
  *
  * Nothing here keeps state between calls.
  */
-
-// ------------------------------------------------------------------ strtod
-
-const kDblMin = 2.2250738585072014e-308;
-
-function isCSpace(ch: number): boolean {
-  return ch === 32 || (ch >= 9 && ch <= 13);
-}
-
-function hexVal(ch: number): number {
-  if (ch >= 48 && ch <= 57) return ch - 48;
-  const l = ch | 32;
-  return l >= 97 && l <= 102 ? l - 87 : -1;
-}
-
-function lowerIs(b: Uint8Array, i: number, end: number, word: string): boolean {
-  if (end - i < word.length) return false;
-  for (let k = 0; k < word.length; k++) if ((b[i + k] | 32) !== word.charCodeAt(k)) return false;
-  return true;
-}
-
-/** Does the C string end at i (the value's end, or a NUL byte)? */
-function endsAt(b: Uint8Array, i: number, end: number): boolean {
-  return i >= end || b[i] === 0;
-}
-
-function bitLength(v: bigint): number {
-  return v === 0n ? 0 : v.toString(2).length;
-}
-
-/**
- * m·2^p rounded to a double (half to even), with glibc's ERANGE: overflow, or a result below
- * DBL_MIN ("tiny" after rounding to 53 bits) that is not exact. Returns NaN on ERANGE.
- */
-function binaryValue(m: bigint, p: number): number {
-  if (m === 0n) return 0;
-  const bl = bitLength(m);
-  const top = bl - 1 + p; // exponent of the leading bit
-  if (top > 1100) return NaN;
-  if (top < -1200) return NaN; // rounds to 0, inexact
-  // Tiny: m·2^p < 2^-1022 - 2^-1076 (the value rounded to 53 bits stays below DBL_MIN).
-  const sh = p + 1076;
-  const tiny = sh >= 0 ? (m << BigInt(sh)) < (1n << 54n) - 1n : m < ((1n << 54n) - 1n) << BigInt(-sh);
-  // Keep `prec` significant bits: 53, fewer in the subnormal range (lsb at least 2^-1074).
-  const lsb = Math.max(top - 52, -1074);
-  let q = m, e = p;
-  let inexact = false;
-  if (lsb > p) {
-    const drop = BigInt(lsb - p);
-    const rem = m & ((1n << drop) - 1n);
-    q = m >> drop;
-    e = lsb;
-    if (rem !== 0n) {
-      inexact = true;
-      const half = 1n << (drop - 1n);
-      if (rem > half || (rem === half && (q & 1n) === 1n)) q += 1n;
-    }
-  }
-  if (tiny && inexact) return NaN;
-  // q < 2^54 and e ≥ -1074: scale in two exact steps.
-  let v = Number(q);
-  if (e > 0) {
-    const e1 = Math.min(e, 1000);
-    v = v * 2 ** e1 * 2 ** (e - e1);
-  } else if (e < 0) {
-    const e1 = Math.max(e, -1000);
-    v = v * 2 ** e1 * 2 ** (e - e1);
-  }
-  return Number.isFinite(v) ? v : NaN;
-}
-
-/** D·10^E (D a decimal digit string without leading zeros, not "0") with strtod's ERANGE. */
-function decimalValue(digits: string, exp: number): number {
-  const mag = digits.length - 1 + exp; // floor(log10(value))
-  if (mag > 400) return NaN;
-  if (mag < -400) return NaN;
-  const v = Number(`${digits}e${exp}`);
-  if (!Number.isFinite(v)) return NaN;
-  if (v > kDblMin) return v;
-  // Near or below DBL_MIN: tiny when value < 2^-1022 - 2^-1076, i.e. D·2^1076 < (2^54-1)·10^-E;
-  // exact when D·2^1074 is a multiple of 10^-E (E < 0 here).
-  if (exp >= 0) return v;
-  const d = BigInt(digits), p10 = 10n ** BigInt(-exp);
-  const tiny = (d << 1076n) < ((1n << 54n) - 1n) * p10;
-  const exact = ((d << 1074n) % p10) === 0n;
-  return tiny && !exact ? NaN : v;
-}
-
-/**
- * The numeric weight of b[off, off+len) as sort.c computes it with strtod, or NaN when Redis
- * answers "One or more scores can't be converted into double".
- */
-export function sortScore(b: Uint8Array, off: number, len: number): number {
-  const end = off + len;
-  let i = off;
-  while (i < end && isCSpace(b[i])) i++;
-  let neg = false;
-  if (i < end && (b[i] === 43 || b[i] === 45)) {
-    neg = b[i] === 45;
-    i++;
-  }
-  let v: number;
-  if (lowerIs(b, i, end, 'inf')) {
-    i += lowerIs(b, i, end, 'infinity') ? 8 : 3;
-    v = Infinity;
-  } else if (lowerIs(b, i, end, 'nan')) {
-    return NaN;
-  } else if (i + 2 < end && b[i] === 48 && (b[i + 1] | 32) === 120 &&
-             (hexVal(b[i + 2]) >= 0 || (b[i + 2] === 46 && i + 3 < end && hexVal(b[i + 3]) >= 0))) {
-    // Hexadecimal: 0x h* [. h*] [p [sign] d+]
-    i += 2;
-    let m = 0n, p = 0;
-    while (i < end && hexVal(b[i]) >= 0) m = (m << 4n) | BigInt(hexVal(b[i++]));
-    if (i < end && b[i] === 46) {
-      i++;
-      while (i < end && hexVal(b[i]) >= 0) {
-        m = (m << 4n) | BigInt(hexVal(b[i++]));
-        p -= 4;
-      }
-    }
-    if (i < end && (b[i] | 32) === 112) {
-      let j = i + 1, eneg = false;
-      if (j < end && (b[j] === 43 || b[j] === 45)) eneg = b[j++] === 45;
-      if (j < end && b[j] >= 48 && b[j] <= 57) {
-        let ex = 0;
-        while (j < end && b[j] >= 48 && b[j] <= 57) {
-          if (ex < 1e8) ex = ex * 10 + (b[j] - 48);
-          j++;
-        }
-        p += eneg ? -ex : ex;
-        i = j;
-      }
-    }
-    v = binaryValue(m, p);
-  } else {
-    // Decimal: d* [. d*] (at least one digit) [e [sign] d+]
-    let digits = '', exp = 0, nd = 0;
-    while (i < end && b[i] >= 48 && b[i] <= 57) {
-      if (digits.length > 0 || b[i] !== 48) digits += String.fromCharCode(b[i]);
-      nd++;
-      i++;
-    }
-    if (i < end && b[i] === 46) {
-      i++;
-      while (i < end && b[i] >= 48 && b[i] <= 57) {
-        if (digits.length > 0 || b[i] !== 48) digits += String.fromCharCode(b[i]);
-        exp--;
-        nd++;
-        i++;
-      }
-    }
-    if (nd === 0) {
-      // No conversion: strtod leaves the end pointer at the very start of the string.
-      return endsAt(b, off, end) ? 0 : NaN;
-    }
-    if (i < end && (b[i] | 32) === 101) {
-      let j = i + 1, eneg = false;
-      if (j < end && (b[j] === 43 || b[j] === 45)) eneg = b[j++] === 45;
-      if (j < end && b[j] >= 48 && b[j] <= 57) {
-        let ex = 0;
-        while (j < end && b[j] >= 48 && b[j] <= 57) {
-          if (ex < 1e8) ex = ex * 10 + (b[j] - 48);
-          j++;
-        }
-        exp += eneg ? -ex : ex;
-        i = j;
-      }
-    }
-    v = digits.length === 0 ? 0 : decimalValue(digits, exp);
-  }
-  if (!endsAt(b, i, end)) return NaN;
-  return neg ? -v : v;
-}
 
 // ------------------------------------------------------------------ comparisons
 
@@ -312,4 +140,123 @@ function pqsort(v: Int32Array, a: number, n: number, cmp: IndexCompare, lo: numb
 /** Redis's pqsort(vector, n, ..., lo, hi) on a permutation of element indexes. */
 export function partialSort(v: Int32Array, n: number, cmp: IndexCompare, lo: number, hi: number): void {
   pqsort(v, 0, n, cmp, lo, hi);
+}
+
+// ------------------------------------------------------------------ radix sort on keys
+
+/** Sort keys: 32-bit words per element, most significant word first (keys[w][element]). */
+export type SortKeys = Uint32Array[];
+
+/**
+ * Sortable keys of doubles (2 words): ascending keys = ascending values (-0 counts as 0), all
+ * bits inverted for descending order. NaN must not occur.
+ */
+export function doubleKeys(scores: Float64Array, n: number, desc: boolean): SortKeys {
+  const f = new Float64Array(n);
+  for (let j = 0; j < n; j++) f[j] = scores[j] + 0; // -0 + 0 = +0
+  const u = new Uint32Array(f.buffer);
+  const hi = new Uint32Array(n), lo = new Uint32Array(n);
+  const flip = desc ? 0xffffffff : 0;
+  for (let j = 0; j < n; j++) {
+    let h = u[2 * j + 1], l = u[2 * j];
+    if ((h & 0x80000000) !== 0) {
+      h = ~h;
+      l = ~l;
+    } else h |= 0x80000000;
+    hi[j] = (h ^ flip) >>> 0;
+    lo[j] = (l ^ flip) >>> 0;
+  }
+  return [hi, lo];
+}
+
+/**
+ * Keys of byte strings u8[offs[j], +lens[j]) (`words` words): with `absent`, a first byte that
+ * sorts absent strings (offs[j] < 0) first, then the leading bytes, zero-padded; `cstr` stops at
+ * a NUL as strcoll does. Inverted for descending order.
+ */
+export function prefixKeys(
+  u8: Uint8Array, offs: Int32Array, lens: Int32Array, n: number, cstr: boolean, desc: boolean,
+  absent: boolean, words: number,
+): SortKeys {
+  const keys: SortKeys = [];
+  for (let w = 0; w < words; w++) keys.push(new Uint32Array(n));
+  const flip = desc ? 0xffffffff : 0;
+  const total = words * 4;
+  for (let j = 0; j < n; j++) {
+    const o = offs[j];
+    let word = 0, w = 0, k = 0;
+    if (absent) {
+      word = o >= 0 ? 1 : 0;
+      k = 1;
+    }
+    if (o >= 0) {
+      const len = lens[j];
+      for (let i = 0; k < total; k++, i++) {
+        let ch = i < len ? u8[o + i] : 0;
+        if (ch === 0 && cstr) {
+          for (; k < total; k++) {
+            word = word << 8;
+            if ((k & 3) === 3) keys[w++][j] = (word ^ flip) >>> 0;
+          }
+          break;
+        }
+        word = (word << 8) | ch;
+        if ((k & 3) === 3) {
+          keys[w++][j] = (word ^ flip) >>> 0;
+          word = 0;
+        }
+      }
+    } else {
+      for (; w < words; w++) keys[w][j] = (0 ^ flip) >>> 0;
+    }
+  }
+  return keys;
+}
+
+/**
+ * Stable sort of order[0..n) (element indexes) by the keys (LSD radix, bytes of the least
+ * significant word first), then by `tie` within each run of equal keys (a stable sort too).
+ * The result equals a stable sort by `tie` alone when key order implies tie order.
+ */
+export function keySort(order: Int32Array, n: number, keys: SortKeys, tie: IndexCompare): void {
+  let src: Int32Array = order, dst: Int32Array = new Int32Array(n);
+  const count = new Int32Array(257);
+  for (let w = keys.length - 1; w >= 0; w--) {
+    const words = keys[w];
+    for (let shift = 0; shift < 32; shift += 8) {
+      count.fill(0);
+      for (let j = 0; j < n; j++) count[((words[src[j]] >>> shift) & 255) + 1]++;
+      if (count[((words[src[0]] >>> shift) & 255) + 1] === n) continue; // one digit value: no move
+      for (let d = 0; d < 256; d++) count[d + 1] += count[d];
+      for (let j = 0; j < n; j++) {
+        const e = src[j];
+        dst[count[(words[e] >>> shift) & 255]++] = e;
+      }
+      const t = src;
+      src = dst;
+      dst = t;
+    }
+  }
+  if (src !== order) order.set(src.subarray(0, n));
+  const nk = keys.length;
+  for (let j = 0; j < n;) {
+    const e = order[j];
+    let k = j + 1;
+    for (; k < n; k++) {
+      const f = order[k];
+      let same = true;
+      for (let w = 0; w < nk; w++) {
+        if (keys[w][f] !== keys[w][e]) {
+          same = false;
+          break;
+        }
+      }
+      if (!same) break;
+    }
+    if (k - j > 1) {
+      const run = Array.from(order.subarray(j, k)).sort(tie);
+      for (let q = 0; q < run.length; q++) order[j + q] = run[q];
+    }
+    j = k;
+  }
 }

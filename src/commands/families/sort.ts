@@ -10,9 +10,9 @@
  *   → copy the elements to sort into a transient byte table (only the LIMIT range when nothing
  *     is sorted and the value is ordered: a list, or a zset by rank)
  *   → weights: the element itself, or the value of the BY pattern's key / hash field
- *   → sort an index permutation: Array.sort (stable, like glibc's qsort merge sort) or, for a BY
- *     pattern with a LIMIT, Redis's partial quicksort (sort-util.ts) so ties come out in the
- *     same order
+ *   → sort an index permutation: a stable sort, like glibc's qsort merge sort (radix on 64-bit
+ *     keys + the full comparison within equal keys), or, for BY ... ALPHA with a LIMIT, Redis's
+ *     partial quicksort (sort-util.ts) so equal weights come out in the same order
  *   → reply the LIMIT range (with GET lookups), or build the STORE destination list.
  *
  * No SAB layout of its own: the result of STORE is a list built with the list type's API, and
@@ -35,7 +35,8 @@ import { setForEach, setSize } from '../../types/set.js';
 import { ZIter, zsetLength, zsetToSkiplist } from '../../types/zset.js';
 import { hashGet, hv } from '../../types/hash.js';
 import { listCreateKey, listFill, listPush } from './list.js';
-import { bytesCompare, cstrCompare, partialSort, sortScore, type IndexCompare } from './sort-util.js';
+import { bytesCompare, cstrCompare, doubleKeys, keySort, partialSort, prefixKeys, type IndexCompare } from './sort-util.js';
+import { sortScore } from './sort-strtod.js';
 
 // ------------------------------------------------------------------ byte table
 
@@ -138,9 +139,11 @@ function lookupPattern(c: Ctx, p: Pattern, eb: Uint8Array, eo: number, el: numbe
   const pre = p.star - p.off, post = p.postEnd - p.star - 1;
   const klen = pre + el + post;
   if (klen > keyBuf.length) keyBuf = new Uint8Array(Math.max(klen, keyBuf.length * 2));
-  keyBuf.set(b.subarray(p.off, p.star), 0);
-  keyBuf.set(eb.subarray(eo, eo + el), pre);
-  keyBuf.set(b.subarray(p.star + 1, p.postEnd), pre + el);
+  const kb = keyBuf;
+  for (let k = 0; k < pre; k++) kb[k] = b[p.off + k];
+  if (el < 64) for (let k = 0; k < el; k++) kb[pre + k] = eb[eo + k];
+  else kb.set(eb.subarray(eo, eo + el), pre);
+  for (let k = 0, q = pre + el, from = p.star + 1; k < post; k++) kb[q + k] = b[from + k];
   const s = c.engine.shards[c.engine.shardOfKey(keyBuf, 0, klen)];
   const rec = s.lookupRead(c.db, keyBuf, 0, klen, c.now, !c.client.noTouch);
   if (rec === 0) return false;
@@ -289,11 +292,23 @@ function sortGeneric(c: Ctx, readonly: boolean): void {
   const order = new Int32Array(n);
   for (let j = 0; j < n; j++) order[j] = j;
   if (!dontsort && n > 1) {
-    const cmp = comparator(el, desc, scores, cmpOff, cmpLen, storeArg >= 0);
-    if (by !== null && (start !== 0 || end !== n - 1)) partialSort(order, n, cmp, start, end);
-    else {
+    const store = storeArg >= 0;
+    const cmp = comparator(el, desc, scores, cmpOff, cmpLen, store);
+    if (alpha && by !== null && (start !== 0 || end !== n - 1)) {
+      // Equal ALPHA weights come out in the order of Redis's partial quicksort. (Numeric
+      // weights tie-break on the elements: a total order, any sort gives the same range.)
+      partialSort(order, n, cmp, start, end);
+    } else if (n < 64) {
       const a = Array.from(order).sort(cmp);
       for (let j = 0; j < n; j++) order[j] = a[j];
+    } else {
+      // Keys: the score then the element's first 16 bytes (its tie-break), or the ALPHA
+      // string's first bytes; the full comparison settles runs of equal keys.
+      const keys = scores !== null
+        ? [...doubleKeys(scores, n, desc), ...prefixKeys(el.u8, el.offs, el.lens, n, false, desc, false, 4)]
+        : cmpOff !== null ? prefixKeys(el.u8, cmpOff, cmpLen!, n, !store, desc, true, 4)
+          : prefixKeys(el.u8, el.offs, el.lens, n, !store, desc, false, 4);
+      keySort(order, n, keys, cmp);
     }
   }
 
