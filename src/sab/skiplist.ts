@@ -425,8 +425,20 @@ export class Skiplist {
     return x !== this.root + kHdrUnit && scoreGteMin(f64[x + 1], r) ? x : 0;
   }
 
-  firstInLex(r: LexRange): number {
-    if (lexRangeEmpty(r)) return 0;
+  /**
+   * Redis's zslIsInLexRange: the range is not empty, the last member is ≥ min and the first
+   * is ≤ max. (With mixed scores lex order is not list order, so these checks matter.)
+   */
+  private inLexRange(r: LexRange): boolean {
+    if (lexRangeEmpty(r)) return false;
+    const u32 = this.heap.u32, u8 = this.heap.u8;
+    const tail = u32[this.root * 2 + 3], head = this.first();
+    if (tail === 0 || !lexGteMin(u8, tail * 8 + kMemberByte, u32[tail * 2], r)) return false;
+    return lexLteMax(u8, head * 8 + kMemberByte, u32[head * 2], r);
+  }
+
+  /** The first node not below min (no range checks; zslDeleteRangeByLex's walk), or 0. */
+  private seekLexMin(r: LexRange): number {
     const u32 = this.heap.u32, u8 = this.heap.u8;
     let x = this.root + kHdrUnit;
     for (let i = u32[this.root * 2 + 2] - 1; i >= 0; i--) {
@@ -436,12 +448,18 @@ export class Skiplist {
         x = f;
       }
     }
-    x = u32[lv(x, 0)];
-    return x !== 0 && lexLteMax(u8, x * 8 + kMemberByte, u32[x * 2], r) ? x : 0;
+    return u32[lv(x, 0)];
+  }
+
+  firstInLex(r: LexRange): number {
+    if (!this.inLexRange(r)) return 0;
+    const x = this.seekLexMin(r);
+    const u32 = this.heap.u32;
+    return x !== 0 && lexLteMax(this.heap.u8, x * 8 + kMemberByte, u32[x * 2], r) ? x : 0;
   }
 
   lastInLex(r: LexRange): number {
-    if (lexRangeEmpty(r)) return 0;
+    if (!this.inLexRange(r)) return 0;
     const u32 = this.heap.u32, u8 = this.heap.u8;
     let x = this.root + kHdrUnit;
     for (let i = u32[this.root * 2 + 2] - 1; i >= 0; i--) {
@@ -481,8 +499,8 @@ export class Skiplist {
   }
 
   deleteRangeByLex(r: LexRange): number {
-    const x = this.firstInLex(r);
-    if (x === 0) return 0;
+    const x = this.seekLexMin(r);
+    if (x === 0 || !lexLteMax(this.heap.u8, x * 8 + kMemberByte, this.heap.u32[x * 2], r)) return 0;
     this.pathTo(x);
     return this.deleteRun(x, 0, (n) => lexLteMax(this.heap.u8, n * 8 + kMemberByte, this.heap.u32[n * 2], r));
   }

@@ -18,8 +18,29 @@ export class ZBuilder {
   readonly members: Uint8Array[] = [];
   readonly scores: number[] = [];
   maxLen = 0;
+  /**
+   * ZRANGESTORE's path (listpackFirst given): Redis adds the members one by one to a new
+   * listpack (unless the count is known to be too big), converting when it outgrows the
+   * limits; members added while it was still a listpack went through its text form, which
+   * turns -0 into 0.
+   */
+  private lpPhase: boolean;
+
+  constructor(private readonly listpackFirst: { maxEntries: number; maxValue: number } | null = null) {
+    this.lpPhase = listpackFirst !== null;
+  }
+
+  /** The result is known to outgrow a listpack: Redis starts it as a skiplist (rank ranges). */
+  startAsSkiplist(): void {
+    this.lpPhase = false;
+  }
 
   add(b: Uint8Array, off: number, len: number, score: number): void {
+    if (this.lpPhase) {
+      const lim = this.listpackFirst!;
+      if (this.members.length + 1 > lim.maxEntries || len > lim.maxValue) this.lpPhase = false;
+      else if (score === 0) score = 0;
+    }
     this.members.push(b.slice(off, off + len));
     this.scores.push(score);
     if (len > this.maxLen) this.maxLen = len;

@@ -135,8 +135,16 @@ export function zlpLastInRange(heap: Heap, p: number, r: ScoreRange): number {
   return -1;
 }
 
+/** Redis's zzlIsInLexRange: not empty, last member ≥ min, first member ≤ max. */
+function zlpInLexRange(heap: Heap, p: number, r: LexRange): boolean {
+  if (lexRangeEmpty(r) || lpCount(heap, p) === 0) return false;
+  const last = zlpLast(heap, p), u8 = heap.u8;
+  if (!lexGteMin(u8, lpData(heap, p, last) + 8, lpLen(heap, p, last) - 8, r)) return false;
+  return lexLteMax(u8, lpData(heap, p, kLpHeader) + 8, lpLen(heap, p, kLpHeader) - 8, r);
+}
+
 export function zlpFirstInLex(heap: Heap, p: number, r: LexRange): number {
-  if (lexRangeEmpty(r)) return -1;
+  if (!zlpInLexRange(heap, p, r)) return -1;
   const u8 = heap.u8;
   for (let pos = zlpFirst(heap, p); pos >= 0; pos = lpNext(heap, p, pos)) {
     const a = lpData(heap, p, pos) + 8, l = lpLen(heap, p, pos) - 8;
@@ -146,7 +154,7 @@ export function zlpFirstInLex(heap: Heap, p: number, r: LexRange): number {
 }
 
 export function zlpLastInLex(heap: Heap, p: number, r: LexRange): number {
-  if (lexRangeEmpty(r)) return -1;
+  if (!zlpInLexRange(heap, p, r)) return -1;
   const u8 = heap.u8;
   for (let pos = zlpLast(heap, p); pos >= 0; pos = lpPrev(heap, p, pos)) {
     const a = lpData(heap, p, pos) + 8, l = lpLen(heap, p, pos) - 8;

@@ -495,6 +495,21 @@ describe('zset encodings', () => {
     call('CONFIG', 'SET', 'zset-max-listpack-entries', '0');
     call('ZADD', 'sl', '-0', 'a');
     expect(call('ZSCORE', 'sl', 'a')).toBe('-0');
+    // ZRANGESTORE by rank knows its size: a skiplist from the start keeps -0. By score it fills
+    // a listpack first (-0 becomes 0) until it converts. ZUNIONSTORE builds a skiplist (which
+    // keeps -0) and only then converts small results.
+    call('CONFIG', 'SET', 'zset-max-listpack-entries', '2');
+    call('ZADD', 'sl', '-0', 'b', '-0', 'c', '-0', 'd');
+    expect(call('ZRANGESTORE', 'rs', 'sl', '0', '-1')).toBe(4);
+    expect(call('OBJECT', 'ENCODING', 'rs')).toBe('skiplist');
+    expect(call('ZMSCORE', 'rs', 'a', 'b', 'c', 'd')).toEqual(['-0', '-0', '-0', '-0']);
+    expect(call('ZRANGESTORE', 'rs', 'sl', '0', '0', 'BYSCORE')).toBe(4);
+    expect(call('ZMSCORE', 'rs', 'a', 'b', 'c', 'd')).toEqual(['0', '0', '-0', '-0']);
+    expect(call('ZRANGESTORE', 'rs', 'sl', '0', '1')).toBe(2);
+    expect(call('OBJECT', 'ENCODING', 'rs')).toBe('listpack');
+    expect(call('ZMSCORE', 'rs', 'a', 'b')).toEqual(['0', '0']);
+    expect(call('ZUNIONSTORE', 'us', '1', 'sl')).toBe(4);
+    expect(call('ZMSCORE', 'us', 'a', 'b', 'c', 'd')).toEqual(['-0', '-0', '-0', '-0']);
   });
 
   it('ZSCAN shows scores as each encoding stores them', () => {

@@ -137,7 +137,8 @@ function zrangeGeneric(c: Ctx, src: number, store: number, rangeType: number, re
   }
   const rec = c.lookupTypeOrReply(src, T.ZSet, false);
   if (rec < 0) return;
-  const builder = store >= 0 ? new ZBuilder() : null;
+  const lim = c.engine.config.limits;
+  const builder = store >= 0 ? new ZBuilder({ maxEntries: lim.zsetMaxListpackEntries, maxValue: lim.zsetMaxListpackValue }) : null;
   if (rec === 0) {
     if (builder !== null) return storeZsetResult(c, store, builder);
     return c.reply.array(0);
@@ -158,6 +159,7 @@ function zrangeGeneric(c: Ctx, src: number, store: number, rangeType: number, re
     const span = clampRanks(start, end, zsetLength(heap, vp, enc));
     n = span === null ? 0 : span[1] - span[0] + 1;
     if (builder === null) c.reply.array(withScores && c.reply.resp === 2 ? n * 2 : n);
+    else if (n > lim.zsetMaxListpackEntries) builder.startAsSkiplist();
     if (span !== null) {
       let ok = it.rank(rev ? zsetLength(heap, vp, enc) - 1 - span[0] : span[0]);
       for (let k = 0; k < n && ok; k++) {
