@@ -485,7 +485,7 @@ export class Skiplist {
       k++;
       x = next;
     }
-    this.compact();
+    this.compact(true);
     return k;
   }
 
@@ -514,10 +514,15 @@ export class Skiplist {
   }
 
   /** Shrink the dict after mass deletion (it only shrinks itself when it grows again). */
-  compact(): void {
+  compact(finish = false): void {
     const d = this.dict;
-    if (d.maybeShrink()) while (d.rehashStep(4096));
+    if (!d.isRehashing() && !d.maybeShrink()) return;
+    // A range delete did work in proportion to the table already: finish the move. A single
+    // delete moves a bounded slice, so no one command pays for the whole table.
+    if (finish) while (d.rehashStep(4096));
+    else d.rehashStep(64);
   }
+
 
   /** Free every block of the value. */
   destroy(): void {

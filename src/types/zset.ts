@@ -371,7 +371,7 @@ export function zsetPop(s: Shard, db: number, rec: number, max: boolean, count: 
     sl.delete(node);
   }
   if (n === len) deleteZsetKey(s, db, rec);
-  else sl.compact();
+  else sl.compact(n > 64);
   return n;
 }
 

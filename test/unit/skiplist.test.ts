@@ -230,6 +230,26 @@ describe('skiplist', () => {
     check(sl, [...model].map((m) => ({ m, s: 0 })));
   });
 
+  it('the dict shrinks incrementally under single deletes and keeps finding members', () => {
+    const sl = newList();
+    for (let i = 0; i < 5000; i++) add(sl, i, `k${i}`);
+    const cap = sl.dict.capacity();
+    let sawRehash = false, minCap = cap;
+    for (let i = 0; i < 4900; i++) {
+      sl.delete(find(sl, `k${i}`));
+      sl.compact();
+      if (sl.dict.isRehashing()) sawRehash = true;
+      minCap = Math.min(minCap, sl.dict.capacity());
+      if (i % 97 === 0) for (let j = i + 1; j < 5000; j += 13) expect(find(sl, `k${j}`)).not.toBe(0);
+    }
+    expect(sawRehash).toBe(true);
+    for (let i = 0; i < 3000; i++) add(sl, -i, `n${i}`);
+    for (let i = 4900; i < 5000; i++) expect(sl.score(find(sl, `k${i}`))).toBe(i);
+    for (let i = 0; i < 3000; i++) expect(sl.score(find(sl, `n${i}`))).toBe(-i);
+    expect(sl.length()).toBe(3100);
+    expect(minCap).toBeLessThan(cap / 4);
+  });
+
   it('destroy returns every block', () => {
     const heap = new Heap(Heap.create(1 << 20));
     const before = heap.usedBytes();
