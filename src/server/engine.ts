@@ -166,10 +166,20 @@ export class Engine {
     this.gf64[4]++;
   }
 
-  /** Fill ctx.keyShard for key arguments and return the mask of shards the command needs. */
+  /**
+   * Fill ctx.keyShard for key arguments and return the mask of shards the command needs (every
+   * shard for whole-keyspace commands, whose declared keys still get their keyShard).
+   */
   private routeKeys(c: Ctx, cmd: Command): number {
-    if (cmd.allShards) return this.allMask;
+    if (cmd.allShards) {
+      if (cmd.hasKeys) this.routeSpecKeys(c, cmd);
+      return this.allMask;
+    }
     if (!cmd.hasKeys) return 0;
+    return this.routeSpecKeys(c, cmd);
+  }
+
+  private routeSpecKeys(c: Ctx, cmd: Command): number {
     const argc = c.argc;
     if (c.keyShard.length < argc) c.keyShard = new Int32Array(Math.max(argc, c.keyShard.length * 2));
     const ks = c.keyShard;

@@ -152,6 +152,15 @@ describe('COMMAND GETKEYS / GETKEYSANDFLAGS', () => {
     expect(h.call(c2, 'COMMAND', 'GETKEYS', 'getex', 'k', 'EX', '1')).toEqual(['k']);
   });
 
+  it('finds SORT keys as sortGetKeys does (the last STORE wins; SORT_RO skips its unknown spec)', () => {
+    expect(h.call(c2, 'COMMAND', 'GETKEYS', 'SORT', 'k')).toEqual(['k']);
+    expect(h.call(c2, 'COMMAND', 'GETKEYS', 'SORT', 'k', 'LIMIT', '0', '1', 'STORE', 'd', 'GET', '#', 'STORE', 'e')).toEqual(['k', 'e']);
+    expect(h.call(c2, 'COMMAND', 'GETKEYS', 'SORT', 'k', 'STORE', 'limit', 'x', 'y')).toEqual(['k', 'limit']);
+    expect(run2('COMMAND', 'GETKEYSANDFLAGS', 'SORT', 'k', 'STORE', 'd'))
+      .toBe('*2\r\n*2\r\n$1\r\nk\r\n*2\r\n+RO\r\n+access\r\n*2\r\n$1\r\nd\r\n*2\r\n+OW\r\n+update\r\n');
+    expect(h.call(c2, 'COMMAND', 'GETKEYS', 'SORT_RO', 'k', 'BY', 'w')).toEqual(['k']);
+  });
+
   it('flags, RESP2 and RESP3', () => {
     expect(run2('COMMAND', 'GETKEYSANDFLAGS', 'mset', 'a', 'b', 'c', 'd'))
       .toBe('*2\r\n*2\r\n$1\r\na\r\n*2\r\n+OW\r\n+update\r\n*2\r\n$1\r\nc\r\n*2\r\n+OW\r\n+update\r\n');

@@ -49,6 +49,7 @@ interface FoundKey {
  * whose args are out of range, or an index-started spec that finds no key.
  */
 function findKeys(c: Ctx, cmd: Command, base: number): FoundKey[] | null {
+  if (cmd.name === 'sort') return sortKeys(c, base);
   const argc = c.argc - base;
   const b = c.buf, offs = c.offs, lens = c.lens;
   const out: FoundKey[] = [];
@@ -56,6 +57,7 @@ function findKeys(c: Ctx, cmd: Command, base: number): FoundKey[] | null {
   for (const ks of cmd.spec.key_specs ?? []) {
     if (ks.flags.includes('not_key')) continue;
     const bs = ks.begin_search;
+    if ('unknown' in bs) continue; // Redis skips specs it cannot follow (SORT_RO's BY/GET keys)
     const fromKeyword = 'keyword' in bs;
     // Redis searches a keyword from `startfrom` up to, not including, the last argument.
     const kwEnd = fromKeyword && bs.keyword.startfrom > 0 ? argc - 1 : argc;
@@ -71,6 +73,24 @@ function findKeys(c: Ctx, cmd: Command, base: number): FoundKey[] | null {
     if (!ok) return null;
     if (found === 0 && !fromKeyword) return null;
   }
+  return out;
+}
+
+/**
+ * SORT's keys, as Redis's sortGetKeys finds them (its STORE key spec is "incomplete"): the
+ * source, then the key after the last STORE. LIMIT, GET and BY skip their arguments while
+ * looking; the word after STORE is itself looked at as an option, as in Redis.
+ */
+function sortKeys(c: Ctx, base: number): FoundKey[] {
+  const argc = c.argc - base;
+  const out: FoundKey[] = [{ pos: base + 1, flags: ['RO', 'access'] }];
+  let store = -1;
+  for (let i = 2; i < argc; i++) {
+    if (c.is(base + i, 'LIMIT')) i += 2;
+    else if (c.is(base + i, 'GET') || c.is(base + i, 'BY')) i += 1;
+    else if (c.is(base + i, 'STORE') && i + 1 < argc) store = base + i + 1;
+  }
+  if (store >= 0) out.push({ pos: store, flags: ['OW', 'update'] });
   return out;
 }
 
