@@ -162,11 +162,49 @@ function zremCommand(c: Ctx): void {
 
 // ------------------------------------------------------------------ pops
 
+/** Reply shapes of the pops (Redis's genericZpopCommand emitkey / use_nested_array). */
+export const enum ZPopShape {
+  /** ZPOPMIN/ZPOPMAX: [m, s, m, s, ...]. */
+  Flat,
+  /** ZPOPMIN/ZPOPMAX with a count under RESP3: [[m, s], ...]. */
+  Nested,
+  /** BZPOPMIN/BZPOPMAX: [key, m, s]. */
+  KeyFlat,
+  /** ZMPOP/BZMPOP: [key, [[m, s], ...]]. */
+  KeyNested,
+}
+
+/**
+ * Pop up to `count` members (≥ 1) from the zset of key argument ki (record rec, known to be a
+ * non-empty zset) and reply them in `shape`; deletes the key when it empties. For the
+ * blocking pops too. Returns how many were popped.
+ */
+export function replyZpop(c: Ctx, ki: number, rec: number, max: boolean, count: number, shape: ZPopShape): number {
+  const s = c.shard(ki);
+  const len = zsetLength(s.heap, s.valuePtr(rec), s.encoding(rec));
+  const n = count < len ? count : len;
+  const nested = shape === ZPopShape.Nested || shape === ZPopShape.KeyNested;
+  if (shape === ZPopShape.KeyNested) {
+    c.reply.array(2);
+    c.reply.bulk(c.buf, c.offs[ki], c.lens[ki]);
+    c.reply.array(n);
+  } else if (shape === ZPopShape.KeyFlat) {
+    c.reply.array(n * 2 + 1);
+    c.reply.bulk(c.buf, c.offs[ki], c.lens[ki]);
+  } else c.reply.array(nested ? n : n * 2);
+  const emit: ZEmit = (u8, off, l, score) => {
+    if (nested) c.reply.array(2);
+    c.reply.bulk(u8, off, l);
+    c.reply.double(score);
+  };
+  return zsetPop(s, c.db, rec, max, n, emit);
+}
+
 /**
  * Redis's genericZpopCommand for the non-blocking pops: the first existing key among key
  * arguments first..last (WRONGTYPE stops at once), up to `count` members (-1: one, flat).
- * keyed: reply [key, [[member, score], ...]] (ZMPOP); else a flat or (RESP3 with a count)
- * nested array.
+ * keyed: reply [key, [[member, score], ...]] (ZMPOP), nil when no key exists; else a flat or
+ * (RESP3 with a count) nested array.
  */
 function zpopGeneric(c: Ctx, first: number, last: number, max: boolean, count: number, keyed: boolean): void {
   let rec = 0, ki = -1;
@@ -180,22 +218,9 @@ function zpopGeneric(c: Ctx, first: number, last: number, max: boolean, count: n
   }
   if (rec === 0) return keyed ? c.reply.nullArray() : c.reply.array(0);
   if (count === 0) return c.reply.array(0);
-  const nested = keyed || (c.reply.resp === 3 && count !== -1);
-  if (count === -1) count = 1;
-  const s = c.shard(ki);
-  const len = zsetLength(s.heap, s.valuePtr(rec), s.encoding(rec));
-  const n = count < len ? count : len;
-  if (keyed) {
-    c.reply.array(2);
-    c.reply.bulk(c.buf, c.offs[ki], c.lens[ki]);
-    c.reply.array(n);
-  } else c.reply.array(nested ? n : n * 2);
-  const emit: ZEmit = (u8, off, l, score) => {
-    if (nested) c.reply.array(2);
-    c.reply.bulk(u8, off, l);
-    c.reply.double(score);
-  };
-  zsetPop(s, c.db, rec, max, n, emit);
+  let shape = ZPopShape.KeyNested;
+  if (!keyed) shape = c.reply.resp === 3 && count !== -1 ? ZPopShape.Nested : ZPopShape.Flat;
+  replyZpop(c, ki, rec, max, count === -1 ? 1 : count, shape);
 }
 
 function zpopMinMax(c: Ctx, max: boolean): void {
