@@ -249,17 +249,23 @@ export class Skiplist {
     const heap = this.heap, u32 = heap.u32, f64 = heap.f64, u8 = heap.u8;
     const lvl = u32[this.root * 2 + 2];
     let x = this.root + kHdrUnit;
+    // `stop` is the node the walk stopped before on the level above: meeting it again on a
+    // lower level needs no second comparison.
+    let stop = 0;
     for (let i = lvl - 1; i >= 0; i--) {
       if (ranks) rnk[i] = i === lvl - 1 ? 0 : rnk[i + 1];
       for (;;) {
         const xl = lv(x, i);
         const f = u32[xl];
-        if (f === 0) break;
+        if (f === 0 || f === stop) break;
         const fs = f64[f + 1];
         if (fs < score || (fs === score && cmpBytes(u8, f * 8 + kMemberByte, u32[f * 2], b, off, len) < 0)) {
           if (ranks) rnk[i] += u32[xl + 1];
           x = f;
-        } else break;
+        } else {
+          stop = f;
+          break;
+        }
       }
       upd[i] = x;
     }
