@@ -220,7 +220,7 @@ const trace = process.env.COMPAT_TRACE ?? '';
  * redis-server is not installed.
  */
 /** A reply Spindle has not sent within this time is a difference (a hang, say). */
-const kSpindleClient = { replyTimeoutMs: 5000 };
+const kSpindleClient = { replyTimeoutMs: 3000 };
 
 export function compatSuite(title: string, cases: Case[]): void {
   const haveRedis = redisAvailable();
@@ -261,6 +261,9 @@ export function compatSuite(title: string, cases: Case[]): void {
       await redis?.close();
     });
 
+    /** Spindle left a reply unsent (a hang): restart it before the next case. */
+    let broken = false;
+
     /** Fresh connections on empty servers (Spindle restarted if FLUSHALL fails there). */
     async function freshPair(): Promise<[RawClient, RawClient]> {
       const r = await rawClient(redis!.port);
@@ -268,7 +271,8 @@ export function compatSuite(title: string, cases: Case[]): void {
       expect((await r.send('FLUSHALL')).toString()).toBe('+OK\r\n');
       let s = await rawClient(spindle.port, kSpindleClient);
       open.push(s);
-      const ok = await s.send('FLUSHALL').then((b) => b.toString() === '+OK\r\n', () => false);
+      const ok = !broken && (await s.send('FLUSHALL').then((b) => b.toString() === '+OK\r\n', () => false));
+      broken = false;
       if (!ok) {
         s.destroy();
         await spindle.close();
@@ -308,6 +312,7 @@ export function compatSuite(title: string, cases: Case[]): void {
                 got = await S.pipeline(step.pipe, 10000);
               } catch (e) {
                 problems.push(`${label}\n  spindle: <${(e as Error).message}>`);
+                broken = true;
                 break;
               }
               for (let j = 0; j < want.length; j++) {
@@ -328,6 +333,7 @@ export function compatSuite(title: string, cases: Case[]): void {
               got = await S.send(...cmd);
             } catch (e) {
               problems.push(`${label}\n  redis:   ${show(want)}\n  spindle: <${(e as Error).message}>`);
+              broken = true;
               break; // the connection is unusable
             }
             if (Array.isArray(step) || 'mode' in step || !('check' in step || 'spindle' in step)) {
