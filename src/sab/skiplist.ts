@@ -27,16 +27,18 @@
  *   removed from the Dict before it is freed. The dict header block never moves.
  * - A node keeps its random level for life (a score update relinks the same node).
  * - Guarded by the shard lock, like everything in the heap.
+ * Range walks and range deletes are in sab/skiplist-range.ts; intervals in sab/zrange.ts.
  */
 import { Heap } from './alloc.js';
 import { Dict, kMinCapacity } from './hashtable.js';
 import { hashBytes } from './hash.js';
 import { copyBytes } from './bytes.js';
+import { cmpBytes } from './zrange.js';
 
 export const kMaxLevel = 32;
 export const kMemberByte = 20;
 /** Header node unit offset inside the root block (after 4 words and the 32 level slots). */
-const kHdrUnit = 2 + kMaxLevel;
+export const kHdrUnit = 2 + kMaxLevel;
 export const kRootBytes = 16 + kMaxLevel * 8 + kMemberByte;
 
 /** Bytes of a node with a `len`-byte member and `levels` levels. */
@@ -44,72 +46,8 @@ export function nodeBytes(len: number, levels: number): number {
   return levels * 8 + kMemberByte + len;
 }
 
-/** A score interval (Redis's zrangespec). */
-export interface ScoreRange {
-  min: number;
-  max: number;
-  minex: boolean;
-  maxex: boolean;
-}
-
-/** One end of a lex interval: kind 0 '-' (below all), 1 '+' (above all), 2 '[' inclusive, 3 '(' exclusive. */
-export interface LexRange {
-  minKind: number;
-  min: Uint8Array;
-  maxKind: number;
-  max: Uint8Array;
-}
-
-export function scoreGteMin(v: number, r: ScoreRange): boolean {
-  return r.minex ? v > r.min : v >= r.min;
-}
-
-export function scoreLteMax(v: number, r: ScoreRange): boolean {
-  return r.maxex ? v < r.max : v <= r.max;
-}
-
-/** memcmp, then shorter first. */
-export function cmpBytes(a: Uint8Array, ao: number, al: number, b: Uint8Array, bo: number, bl: number): number {
-  const n = al < bl ? al : bl;
-  for (let i = 0; i < n; i++) {
-    const d = a[ao + i] - b[bo + i];
-    if (d !== 0) return d;
-  }
-  return al - bl;
-}
-
-/** Compare member bytes with a lex range end of the given kind. */
-function cmpLexItem(u8: Uint8Array, off: number, len: number, kind: number, item: Uint8Array): number {
-  if (kind === 0) return 1;
-  if (kind === 1) return -1;
-  return cmpBytes(u8, off, len, item, 0, item.length);
-}
-
-export function lexGteMin(u8: Uint8Array, off: number, len: number, r: LexRange): boolean {
-  const c = cmpLexItem(u8, off, len, r.minKind, r.min);
-  return r.minKind === 3 ? c > 0 : c >= 0;
-}
-
-export function lexLteMax(u8: Uint8Array, off: number, len: number, r: LexRange): boolean {
-  const c = cmpLexItem(u8, off, len, r.maxKind, r.max);
-  return r.maxKind === 3 ? c < 0 : c <= 0;
-}
-
-/** True when no member can be inside the range (Redis's early checks). */
-export function scoreRangeEmpty(r: ScoreRange): boolean {
-  return r.min > r.max || (r.min === r.max && (r.minex || r.maxex));
-}
-
-export function lexRangeEmpty(r: LexRange): boolean {
-  // '-' < any string < '+'; two infinities of the same kind compare equal.
-  let c: number;
-  if (r.minKind <= 1 || r.maxKind <= 1) {
-    const a = r.minKind === 0 ? -1 : r.minKind === 1 ? 1 : 0;
-    const b = r.maxKind === 0 ? -1 : r.maxKind === 1 ? 1 : 0;
-    c = a - b;
-  } else c = cmpBytes(r.min, 0, r.min.length, r.max, 0, r.max.length);
-  return c > 0 || (c === 0 && (r.minKind !== 2 || r.maxKind !== 2));
-}
+export type { LexRange, ScoreRange } from './zrange.js';
+export { cmpBytes, lexGteMin, lexLteMax, lexRangeEmpty, scoreGteMin, scoreLteMax, scoreRangeEmpty } from './zrange.js';
 
 // Scratch: update path and ranks of the last search (at most kMaxLevel levels).
 const upd = new Uint32Array(kMaxLevel);
@@ -128,7 +66,7 @@ function randomLevel(): number {
 }
 
 /** Word index of the forward pointer of level i of node n (the span follows it). */
-function lv(n: number, i: number): number {
+export function lv(n: number, i: number): number {
   return n * 2 - 2 - 2 * i;
 }
 
@@ -245,7 +183,8 @@ export class Skiplist {
    * Fill upd[] with the last node before (score, member) on each level (and rnk[] with their
    * ranks when `ranks`). The member bytes may be anywhere, including inside a node.
    */
-  private path(score: number, b: Uint8Array, off: number, len: number, ranks: boolean): void {
+  /** @internal */
+  path(score: number, b: Uint8Array, off: number, len: number, ranks: boolean): void {
     const heap = this.heap, u32 = heap.u32, f64 = heap.f64, u8 = heap.u8;
     const lvl = u32[this.root * 2 + 2];
     let x = this.root + kHdrUnit;
@@ -303,7 +242,8 @@ export class Skiplist {
   }
 
   /** Unlink node n using the path in upd[] (Redis's zslDeleteNode). */
-  private unlink(n: number): void {
+  /** @internal */
+  unlink(n: number): void {
     const u32 = this.heap.u32, w = this.root * 2;
     let lvl = u32[w + 2];
     for (let i = 0; i < lvl; i++) {
@@ -323,13 +263,15 @@ export class Skiplist {
     u32[w + 1]--;
   }
 
-  private pathTo(n: number): void {
+  /** @internal */
+  pathTo(n: number): void {
     const heap = this.heap;
     this.path(heap.f64[n + 1], heap.u8, n * 8 + kMemberByte, heap.u32[n * 2], false);
   }
 
   /** Take node n out of the dict and free it (it must already be unlinked). */
-  private drop(n: number): void {
+  /** @internal */
+  drop(n: number): void {
     const heap = this.heap, u8 = heap.u8, len = heap.u32[n * 2], mo = n * 8 + kMemberByte;
     if (this.dict.find(u8, mo, len, hashBytes(u8, mo, len)) !== n) throw new Error('skiplist: node missing from its dict');
     this.dict.deleteFound();
@@ -394,129 +336,6 @@ export class Skiplist {
       if (t === rank) return x;
     }
     return 0;
-  }
-
-  /** First node with score in range, or 0. */
-  firstInRange(r: ScoreRange): number {
-    if (scoreRangeEmpty(r)) return 0;
-    const u32 = this.heap.u32, f64 = this.heap.f64;
-    const tail = u32[this.root * 2 + 3];
-    if (tail === 0 || !scoreGteMin(f64[tail + 1], r)) return 0;
-    let x = this.root + kHdrUnit;
-    for (let i = u32[this.root * 2 + 2] - 1; i >= 0; i--) {
-      for (;;) {
-        const f = u32[lv(x, i)];
-        if (f === 0 || scoreGteMin(f64[f + 1], r)) break;
-        x = f;
-      }
-    }
-    x = u32[lv(x, 0)];
-    return x !== 0 && scoreLteMax(f64[x + 1], r) ? x : 0;
-  }
-
-  /** Last node with score in range, or 0. */
-  lastInRange(r: ScoreRange): number {
-    if (scoreRangeEmpty(r)) return 0;
-    const u32 = this.heap.u32, f64 = this.heap.f64;
-    const head = this.first();
-    if (head === 0 || !scoreLteMax(f64[head + 1], r)) return 0;
-    let x = this.root + kHdrUnit;
-    for (let i = u32[this.root * 2 + 2] - 1; i >= 0; i--) {
-      for (;;) {
-        const f = u32[lv(x, i)];
-        if (f === 0 || !scoreLteMax(f64[f + 1], r)) break;
-        x = f;
-      }
-    }
-    return x !== this.root + kHdrUnit && scoreGteMin(f64[x + 1], r) ? x : 0;
-  }
-
-  /**
-   * Redis's zslIsInLexRange: the range is not empty, the last member is ≥ min and the first
-   * is ≤ max. (With mixed scores lex order is not list order, so these checks matter.)
-   */
-  private inLexRange(r: LexRange): boolean {
-    if (lexRangeEmpty(r)) return false;
-    const u32 = this.heap.u32, u8 = this.heap.u8;
-    const tail = u32[this.root * 2 + 3], head = this.first();
-    if (tail === 0 || !lexGteMin(u8, tail * 8 + kMemberByte, u32[tail * 2], r)) return false;
-    return lexLteMax(u8, head * 8 + kMemberByte, u32[head * 2], r);
-  }
-
-  /** The first node not below min (no range checks; zslDeleteRangeByLex's walk), or 0. */
-  private seekLexMin(r: LexRange): number {
-    const u32 = this.heap.u32, u8 = this.heap.u8;
-    let x = this.root + kHdrUnit;
-    for (let i = u32[this.root * 2 + 2] - 1; i >= 0; i--) {
-      for (;;) {
-        const f = u32[lv(x, i)];
-        if (f === 0 || lexGteMin(u8, f * 8 + kMemberByte, u32[f * 2], r)) break;
-        x = f;
-      }
-    }
-    return u32[lv(x, 0)];
-  }
-
-  firstInLex(r: LexRange): number {
-    if (!this.inLexRange(r)) return 0;
-    const x = this.seekLexMin(r);
-    const u32 = this.heap.u32;
-    return x !== 0 && lexLteMax(this.heap.u8, x * 8 + kMemberByte, u32[x * 2], r) ? x : 0;
-  }
-
-  lastInLex(r: LexRange): number {
-    if (!this.inLexRange(r)) return 0;
-    const u32 = this.heap.u32, u8 = this.heap.u8;
-    let x = this.root + kHdrUnit;
-    for (let i = u32[this.root * 2 + 2] - 1; i >= 0; i--) {
-      for (;;) {
-        const f = u32[lv(x, i)];
-        if (f === 0 || !lexLteMax(u8, f * 8 + kMemberByte, u32[f * 2], r)) break;
-        x = f;
-      }
-    }
-    return x !== this.root + kHdrUnit && lexGteMin(u8, x * 8 + kMemberByte, u32[x * 2], r) ? x : 0;
-  }
-
-  /**
-   * Delete the nodes from node `from` on (following level 0) while keep(node) says so, or
-   * `count` nodes when keep is null. upd[] must hold the path to `from`. Returns how many.
-   */
-  private deleteRun(from: number, count: number, keep: ((n: number) => boolean) | null): number {
-    let x = from, k = 0;
-    while (x !== 0 && (keep === null ? k < count : keep(x))) {
-      const next = this.next(x);
-      this.unlink(x);
-      this.drop(x);
-      k++;
-      x = next;
-    }
-    this.compact(true);
-    return k;
-  }
-
-  /** Delete every node with a score in range; returns how many. */
-  deleteRangeByScore(r: ScoreRange): number {
-    const x = this.firstInRange(r);
-    if (x === 0) return 0;
-    this.pathTo(x);
-    const f64 = this.heap.f64;
-    return this.deleteRun(x, 0, (n) => scoreLteMax(f64[n + 1], r));
-  }
-
-  deleteRangeByLex(r: LexRange): number {
-    const x = this.seekLexMin(r);
-    if (x === 0 || !lexLteMax(this.heap.u8, x * 8 + kMemberByte, this.heap.u32[x * 2], r)) return 0;
-    this.pathTo(x);
-    return this.deleteRun(x, 0, (n) => lexLteMax(this.heap.u8, n * 8 + kMemberByte, this.heap.u32[n * 2], r));
-  }
-
-  /** Delete ranks start..end (1-based, inclusive, within 1..length); returns how many. */
-  deleteRangeByRank(start: number, end: number): number {
-    const x = this.byRank(start);
-    if (x === 0) return 0;
-    this.pathTo(x);
-    return this.deleteRun(x, end - start + 1, null);
   }
 
   /** Shrink the dict after mass deletion (it only shrinks itself when it grows again). */

@@ -20,6 +20,9 @@ import { Enc } from '../sab/record.js';
 import { hashBytes } from '../sab/hash.js';
 import { lpCount, lpFree, lpSeek } from '../sab/listpack.js';
 import { Skiplist, skiplistAt, type LexRange, type ScoreRange } from '../sab/skiplist.js';
+import {
+  deleteRangeByLex, deleteRangeByRank, deleteRangeByScore, firstInLex, firstInRange, lastInLex, lastInRange,
+} from '../sab/skiplist-range.js';
 import type { Shard } from '../shard/shard.js';
 import {
   zlpAppend, zlpDelete, zlpFind, zlpFirst, zlpFirstInLex, zlpFirstInRange, zlpIndex, zlpInsert,
@@ -111,12 +114,12 @@ export class ZIter {
   /** First (or with `last`, last) member in a score range. */
   inScore(r: ScoreRange, last: boolean): boolean {
     if (this.sl === null) return this.set(last ? zlpLastInRange(this.heap, this.vp, r) : zlpFirstInRange(this.heap, this.vp, r));
-    return this.set(last ? this.sl.lastInRange(r) : this.sl.firstInRange(r));
+    return this.set(last ? lastInRange(this.sl, r) : firstInRange(this.sl, r));
   }
 
   inLex(r: LexRange, last: boolean): boolean {
     if (this.sl === null) return this.set(last ? zlpLastInLex(this.heap, this.vp, r) : zlpFirstInLex(this.heap, this.vp, r));
-    return this.set(last ? this.sl.lastInLex(r) : this.sl.firstInLex(r));
+    return this.set(last ? lastInLex(this.sl, r) : firstInLex(this.sl, r));
   }
 
   next(): boolean {
@@ -303,7 +306,7 @@ export function zsetRemRangeByRank(s: Shard, rec: number, start: number, end: nu
     s.setValue(rec, zlpDelete(heap, vp, lpSeek(heap, vp, start), end - start + 1), Enc.Listpack);
     return end - start + 1;
   }
-  return skiplistAt(heap, vp).deleteRangeByRank(start + 1, end + 1);
+  return deleteRangeByRank(skiplistAt(heap, vp), start + 1, end + 1);
 }
 
 export function zsetRemRangeByScore(s: Shard, rec: number, r: ScoreRange): number {
@@ -315,7 +318,7 @@ export function zsetRemRangeByScore(s: Shard, rec: number, r: ScoreRange): numbe
     s.setValue(rec, zlpDelete(heap, vp, pos, n), Enc.Listpack);
     return n;
   }
-  return skiplistAt(heap, vp).deleteRangeByScore(r);
+  return deleteRangeByScore(skiplistAt(heap, vp), r);
 }
 
 export function zsetRemRangeByLex(s: Shard, rec: number, r: LexRange): number {
@@ -327,7 +330,7 @@ export function zsetRemRangeByLex(s: Shard, rec: number, r: LexRange): number {
     s.setValue(rec, zlpDelete(heap, vp, pos, n), Enc.Listpack);
     return n;
   }
-  return skiplistAt(heap, vp).deleteRangeByLex(r);
+  return deleteRangeByLex(skiplistAt(heap, vp), r);
 }
 
 /**

@@ -3,6 +3,9 @@ import { Heap } from '../../src/sab/alloc.js';
 import {
   Skiplist, cmpBytes, kMaxLevel, type LexRange, type ScoreRange,
 } from '../../src/sab/skiplist.js';
+import {
+  deleteRangeByLex, deleteRangeByRank, deleteRangeByScore, firstInLex, firstInRange, lastInLex, lastInRange,
+} from '../../src/sab/skiplist-range.js';
 import { prng } from '../helpers/prng.js';
 
 type Item = { m: string; s: number };
@@ -99,18 +102,18 @@ describe('skiplist', () => {
     const sl = newList();
     for (let i = 0; i < 50; i++) add(sl, i, `m${String(i).padStart(2, '0')}`);
     const r: ScoreRange = { min: 10, max: 20, minex: true, maxex: false };
-    expect(sl.score(sl.firstInRange(r))).toBe(11);
-    expect(sl.score(sl.lastInRange(r))).toBe(20);
-    expect(sl.firstInRange({ min: 60, max: 70, minex: false, maxex: false })).toBe(0);
-    expect(sl.lastInRange({ min: -5, max: -1, minex: false, maxex: false })).toBe(0);
-    expect(sl.firstInRange({ min: 5, max: 5, minex: true, maxex: false })).toBe(0);
+    expect(sl.score(firstInRange(sl, r))).toBe(11);
+    expect(sl.score(lastInRange(sl, r))).toBe(20);
+    expect(firstInRange(sl, { min: 60, max: 70, minex: false, maxex: false })).toBe(0);
+    expect(lastInRange(sl, { min: -5, max: -1, minex: false, maxex: false })).toBe(0);
+    expect(firstInRange(sl, { min: 5, max: 5, minex: true, maxex: false })).toBe(0);
     const lr: LexRange = { minKind: 2, min: enc('m05'), maxKind: 3, max: enc('m09') };
-    expect(member(sl, sl.firstInLex(lr))).toBe('m05');
-    expect(member(sl, sl.lastInLex(lr))).toBe('m08');
-    expect(sl.firstInLex({ minKind: 1, min: enc(''), maxKind: 0, max: enc('') })).toBe(0);
-    expect(sl.deleteRangeByScore(r)).toBe(10);
-    expect(sl.deleteRangeByLex(lr)).toBe(4);
-    expect(sl.deleteRangeByRank(1, 3)).toBe(3);
+    expect(member(sl, firstInLex(sl, lr))).toBe('m05');
+    expect(member(sl, lastInLex(sl, lr))).toBe('m08');
+    expect(firstInLex(sl, { minKind: 1, min: enc(''), maxKind: 0, max: enc('') })).toBe(0);
+    expect(deleteRangeByScore(sl, r)).toBe(10);
+    expect(deleteRangeByLex(sl, lr)).toBe(4);
+    expect(deleteRangeByRank(sl, 1, 3)).toBe(3);
     expect(sl.length()).toBe(33);
   });
 
@@ -147,7 +150,7 @@ describe('skiplist', () => {
         const r: ScoreRange = { min: Math.min(a, b), max: Math.max(a, b), minex: rnd() < 0.5, maxex: rnd() < 0.5 };
         const inR = (s: number) => (r.minex ? s > r.min : s >= r.min) && (r.maxex ? s < r.max : s <= r.max);
         const sorted = items().sort(cmpItem).filter((x) => inR(x.s));
-        const f = sl.firstInRange(r), l = sl.lastInRange(r);
+        const f = firstInRange(sl, r), l = lastInRange(sl, r);
         if (sorted.length === 0) {
           expect(f).toBe(0);
           expect(l).toBe(0);
@@ -156,7 +159,7 @@ describe('skiplist', () => {
           expect(member(sl, l)).toBe(sorted[sorted.length - 1].m);
         }
         if (rnd() < 0.2) {
-          expect(sl.deleteRangeByScore(r)).toBe(sorted.length);
+          expect(deleteRangeByScore(sl, r)).toBe(sorted.length);
           for (const x of sorted) model.delete(x.m);
         }
       } else if (op < 0.95) {
@@ -165,7 +168,7 @@ describe('skiplist', () => {
           const s = 1 + Math.floor(rnd() * len);
           const e = Math.min(len, s + Math.floor(rnd() * 20));
           const sorted = items().sort(cmpItem);
-          expect(sl.deleteRangeByRank(s, e)).toBe(e - s + 1);
+          expect(deleteRangeByRank(sl, s, e)).toBe(e - s + 1);
           for (const x of sorted.slice(s - 1, e)) model.delete(x.m);
         }
       } else {
@@ -175,7 +178,7 @@ describe('skiplist', () => {
         const sorted = items().sort(cmpItem).filter((x) => x.m >= lo && x.m < hi);
         // Lex ranges are only meaningful when all scores are equal; check the count only then.
         if (new Set(items().map((x) => x.s)).size <= 1) {
-          expect(sl.deleteRangeByLex(lr)).toBe(sorted.length);
+          expect(deleteRangeByLex(sl, lr)).toBe(sorted.length);
           for (const x of sorted) model.delete(x.m);
         }
       }
@@ -219,11 +222,11 @@ describe('skiplist', () => {
         return lr.maxKind === 2 ? x <= v : x < v;
       };
       const inR = [...model].sort().filter((x) => ge(x) && le(x));
-      const f = sl.firstInLex(lr), l = sl.lastInLex(lr);
+      const f = firstInLex(sl, lr), l = lastInLex(sl, lr);
       expect(f === 0 ? null : member(sl, f)).toBe(inR.length ? inR[0] : null);
       expect(l === 0 ? null : member(sl, l)).toBe(inR.length ? inR[inR.length - 1] : null);
       if (rnd() < 0.1) {
-        expect(sl.deleteRangeByLex(lr)).toBe(inR.length);
+        expect(deleteRangeByLex(sl, lr)).toBe(inR.length);
         for (const x of inR) model.delete(x);
       }
     }
