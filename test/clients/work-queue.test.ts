@@ -115,6 +115,38 @@ describe(`blocking pops through clients: work queues against ${againstRedis ? 'r
     }
   });
 
+  it('short timeouts racing with pushes on two shards: every item is delivered once or left in the queue', async () => {
+    const [qa, qb] = keysInShards('race:', 2);
+    const consumers = await Promise.all([conn(), conn(), conn()]);
+    const producer = await conn();
+    const got: string[] = [];
+    let producing = true;
+    let timeouts = 0;
+    const loops = consumers.map(async (c, i) => {
+      while (producing) {
+        const r = i === 2 ? await c.blmove(qa, qb, 'RIGHT', 'LEFT', 0.01) : await c.brpop(i ? qb : qa, qa, 0.01);
+        if (r === null) timeouts++;
+        else if (typeof r === 'string') continue; // moved to qb: still in the system
+        else got.push(r[1]);
+      }
+    });
+    const pushed: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const item = `it${i}`;
+      pushed.push(item);
+      await producer.lpush(i % 3 ? qa : qb, item);
+      if (i % 10 === 0) await sleep(7 + (i % 5)); // let some waits time out around the pushes
+    }
+    await sleep(50);
+    producing = false;
+    await Promise.all(loops);
+    const left = [...(await admin.lrange(qa, 0, -1)), ...(await admin.lrange(qb, 0, -1))];
+    const all = [...got, ...left];
+    expect(all.length).toBe(pushed.length);
+    expect(new Set(all)).toEqual(new Set(pushed));
+    expect(timeouts).toBeGreaterThan(0);
+  });
+
   it('work queue with node-redis consumers (blPop) and an ioredis producer', async () => {
     const N = 600;
     const consumers = await Promise.all(
@@ -487,6 +519,49 @@ describe(`blocking pops through clients: work queues against ${againstRedis ? 'r
     expect(res.every((r) => r === null)).toBe(true);
     expect(Date.now() - t).toBeGreaterThanOrEqual(140);
     expect(Date.now() - t).toBeLessThan(3000);
+  });
+
+  it('one RPUSH of 30 elements serves 30 waiters, one each, in the order they blocked; FLUSHALL keeps them waiting', async () => {
+    const cs = await Promise.all(Array.from({ length: 30 }, (_, i) => conn(`w${i}`)));
+    const waits: Promise<[string, string] | null>[] = [];
+    for (let i = 0; i < 30; i++) {
+      waits.push(cs[i].blpop('many', 0));
+      await blockedIn(`w${i}`, 'blpop', i + 1);
+    }
+    expect(await admin.flushall()).toBe('OK');
+    expect(await stillPending(Promise.race(waits), 50)).toBe('pending');
+    expect(await admin.rpush('many', ...Array.from({ length: 35 }, (_, i) => `e${i}`))).toBe(35);
+    const got = await Promise.all(waits);
+    expect(got).toEqual(Array.from({ length: 30 }, (_, i) => ['many', `e${i}`]));
+    expect(await admin.lrange('many', 0, -1)).toEqual(['e30', 'e31', 'e32', 'e33', 'e34']);
+  });
+
+  it('LMOVE / SMOVE ping-pong between shards from 4 connections: nothing lost or duplicated', async () => {
+    const [a, b] = keysInShards('pp:', 2);
+    const [sa, sb] = keysInShards('ps:', 2);
+    await admin.rpush(a, ...Array.from({ length: 50 }, (_, i) => `l${i}`));
+    await admin.sadd(sa, ...Array.from({ length: 50 }, (_, i) => `s${i}`));
+    const cs = await Promise.all([conn(), conn(), conn(), conn()]);
+    await Promise.all(
+      cs.map(async (c, ci) => {
+        for (let round = 0; round < 100; round++) {
+          const p = c.pipeline();
+          for (let j = 0; j < 5; j++) {
+            if ((round + ci + j) % 2) p.lmove(a, b, 'LEFT', 'RIGHT');
+            else p.lmove(b, a, 'RIGHT', 'LEFT');
+            p.smove(round % 2 ? sa : sb, round % 2 ? sb : sa, `s${(round * 7 + ci * 13 + j) % 50}`);
+          }
+          const res = await p.exec();
+          for (const [e] of res!) expect(e).toBeNull();
+        }
+      }),
+    );
+    const lists = [...(await admin.lrange(a, 0, -1)), ...(await admin.lrange(b, 0, -1))];
+    expect(lists.length).toBe(50);
+    expect(new Set(lists).size).toBe(50);
+    const sets = [...(await admin.smembers(sa)), ...(await admin.smembers(sb))];
+    expect(sets.length).toBe(50);
+    expect(new Set(sets).size).toBe(50);
   });
 
   it('node-redis: blPop / brPop / bzPopMin / blMove reply shapes', async () => {

@@ -174,6 +174,18 @@ const CASES: Case[] = [
     ],
   },
   {
+    name: 'sets: big intsets and mixed sets through the algebra commands',
+    steps: [
+      ['SADD', k0, ...ints(0, 600)], ['SADD', k1, ...ints(300, 600)], ['SADD', k2, 'a', '350', '10', 'b'],
+      ['SINTERCARD', '2', k0, k1], ['SINTERCARD', '2', k0, k1, 'LIMIT', '7'], ['SINTER', k0, k2], sorted(['SINTER', k2, k0]),
+      ['SINTERSTORE', k3, k0, k1], ['SCARD', k3], ['SUNIONSTORE', k3, k0, k1], ['SCARD', k3], ['SDIFFSTORE', k3, k0, k1], ['SCARD', k3],
+      sorted(['SDIFF', k2, k0]), sorted(['SUNION', k2, 'missing']), ['SMISMEMBER', k0, '5', 'a', '599', '600', '-1', '05'],
+      ['SISMEMBER', k0, '1.0'], ['SREM', k0, 'a', '5', '05'], ['SCARD', k0],
+      check(['SRANDMEMBER', k0, '-20'], picks(ints(0, 600), 20, false)), check(['SPOP', k1, '10'], picks(ints(300, 600), 10, true)),
+      ['SCARD', k1],
+    ],
+  },
+  {
     name: 'set: WRONGTYPE on every command, nothing changed',
     steps: [
       ['ZADD', 'z', '1', 'a'],
@@ -386,6 +398,53 @@ const CASES: Case[] = [
         ['ZREMRANGEBYSCORE', 'z', '0', '(5'], ['ZREMRANGEBYRANK', 'z', '100', '199'], ['ZCARD', 'z'], ['ZRANGE', 'z', '95', '105'],
         ['ZINCRBY', 'z', '1000', 'member:3'], ['ZREVRANGE', 'z', '0', '2', 'WITHSCORES'], ['ZPOPMIN', 'z', '3'], ['ZPOPMAX', 'z', '2'],
         ['ZRANGE', 'z', '0', '-1'],
+      ];
+    },
+  },
+  {
+    name: 'zset: NaN results, infinities in aggregates, score edge cases',
+    steps: [
+      ['ZADD', 'z', '+inf', 'a'], ['ZINCRBY', 'z', '-inf', 'a'], ['ZADD', 'z', 'INCR', '-inf', 'a'], ['ZSCORE', 'z', 'a'],
+      ['ZINCRBY', 'z', '0.1', 'p'], ['ZINCRBY', 'z', '0.2', 'p'], ['ZSCORE', 'z', 'p'], ['ZINCRBY', 'z', '1e308', 'q'], ['ZINCRBY', 'z', '1e308', 'q'],
+      ['ZADD', 'z', '1e-400', 'x'], ['ZADD', 'z', '1e400', 'x'], ['ZADD', 'z', '-1e400', 'x'], ['ZADD', 'z', '-0.0', 'nz'], ['ZSCORE', 'z', 'nz'],
+      ['ZADD', 'z', '1.0000000000000001', 'one'], ['ZADD', 'z', '123456789012345678901234567890', 'huge'], ['ZADD', 'z', '.5', 'half'],
+      ['ZADD', 'z', '5.', 'five'], ['ZADD', 'z', '+.5e1', 'pf'], ['ZADD', 'z', 'Infinity', 'I'], ['ZADD', 'z', '-INF', 'mi'],
+      ['ZRANGE', 'z', '0', '-1', 'WITHSCORES'],
+      ['ZADD', 'i', '+inf', 'a', '-inf', 'b', '1', 'c'], ['ZADD', 'j', '-inf', 'a', '+inf', 'b', '0', 'c'],
+      ['ZUNION', '2', 'i', 'j', 'WITHSCORES'], ['ZINTER', '2', 'i', 'j', 'WEIGHTS', '0', '1', 'WITHSCORES'],
+      ['ZUNION', '2', 'i', 'j', 'WEIGHTS', 'inf', '0', 'WITHSCORES'], ['ZUNION', '2', 'i', 'j', 'AGGREGATE', 'MIN', 'WITHSCORES'],
+      ['ZUNIONSTORE', 'u', '2', 'i', 'j'], ['ZRANGE', 'u', '0', '-1', 'WITHSCORES'],
+      ['ZRANGEBYSCORE', 'i', '-inf', '-inf'], ['ZRANGEBYSCORE', 'i', '(-inf', '(+inf'], ['ZRANGEBYSCORE', 'i', '+inf', '+inf', 'WITHSCORES'],
+      ['ZCOUNT', 'i', '(-inf', '+inf'], ['ZREMRANGEBYSCORE', 'i', '(1', '+inf'], ['ZRANGE', 'i', '0', '-1'],
+    ],
+  },
+  {
+    name: 'zset: lex ranges with mixed scores and odd bounds',
+    steps: [
+      ['ZADD', 'z', '0', 'alpha', '0', 'beta', '0', '', '0', 'Beta', '0', 'a\x00b', '1', 'zeta'],
+      ['ZRANGEBYLEX', 'z', '-', '+'], ['ZRANGEBYLEX', 'z', '[', '+'], ['ZRANGEBYLEX', 'z', '(', '+'], ['ZRANGEBYLEX', 'z', '[B', '(c'],
+      ['ZRANGEBYLEX', 'z', '+', '-'], ['ZRANGEBYLEX', 'z', '-', '-'], ['ZRANGEBYLEX', 'z', '+', '+'], ['ZLEXCOUNT', 'z', '[a', '[b'],
+      ['ZREVRANGEBYLEX', 'z', '+', '[b', 'LIMIT', '0', '2'], ['ZRANGE', 'z', '(a', '+', 'BYLEX', 'LIMIT', '1', '-1'],
+      ['ZREMRANGEBYLEX', 'z', '[B', '[Beta'], ['ZRANGE', 'z', '0', '-1'],
+      ['ZRANGESTORE', 'd', 'z', '[a', '+', 'BYLEX', 'LIMIT', '0', '2'], ['ZRANGE', 'd', '0', '-1', 'WITHSCORES'],
+    ],
+  },
+  {
+    name: 'zset: big sets through ZSCAN (a full iteration sees every member once), ZRANDMEMBER, ZMPOP',
+    steps: () => {
+      const m = ints(0, 300).map((x) => `m${x}`);
+      return [
+        ['ZADD', 'z', ...m.flatMap((x, i) => [String(i % 17), x])],
+        check(['ZSCAN', 'z', '0', 'COUNT', '1000'], (r) => {
+          const it = items(r);
+          if (!it || it.length !== 2) return 'not [cursor, items]';
+          if (text(it[0]) !== '0') return `cursor ${text(it[0])} after COUNT 1000`;
+          const flat = items(it[1]);
+          if (!flat || flat.length !== 600) return `${flat?.length} elements`;
+          return picks(m, 300, true)({ t: '*', items: flat.filter((_, i) => i % 2 === 0) });
+        }),
+        check(['ZRANDMEMBER', 'z', '-500'], picks(m, 500, false)), check(['ZRANDMEMBER', 'z', '250'], picks(m, 250, true)),
+        ['ZMPOP', '1', 'z', 'MAX', 'COUNT', '5'], ['ZMPOP', '1', 'z', 'MIN', 'COUNT', '1000'], ['EXISTS', 'z'],
       ];
     },
   },

@@ -145,6 +145,39 @@ const CASES: Case[] = [
     ],
   },
   {
+    name: 'HINCRBYFLOAT formatting (long double arithmetic)',
+    steps: [
+      ['HINCRBYFLOAT', 'h', 'a', '0.1'], ['HINCRBYFLOAT', 'h', 'a', '0.2'], ['HINCRBYFLOAT', 'h', 'b', '1e17'], ['HINCRBYFLOAT', 'h', 'b', '1'],
+      ['HINCRBYFLOAT', 'h', 'c', '3.0e-5'], ['HINCRBYFLOAT', 'h', 'd', '-0.0'], ['HINCRBYFLOAT', 'h', 'e', '1'], ['HINCRBYFLOAT', 'h', 'e', '-1'],
+      ['HINCRBYFLOAT', 'h', 'f', '0.3333333333333333'], ['HINCRBYFLOAT', 'h', 'f', '0.3333333333333333'],
+      ['HINCRBYFLOAT', 'h', 'g', '1.5e300'], ['HINCRBYFLOAT', 'h', 'g', '1.5e300'], ['HINCRBYFLOAT', 'h', 'i', '123456789.987654321'],
+      ['HINCRBYFLOAT', 'h', 'j', '1e-20'], ['HINCRBYFLOAT', 'h', 'k', '10'], ['HINCRBYFLOAT', 'h', 'k', '.5'], ['HINCRBYFLOAT', 'h', 'k', '5.'],
+      ['HSET', 'h', 'm', '1e3'], ['HINCRBYFLOAT', 'h', 'm', '0'], ['HSET', 'h', 'n', '0x10'], ['HINCRBYFLOAT', 'h', 'n', '1'],
+      ['HSET', 'h', 'o', ' 1'], ['HINCRBYFLOAT', 'h', 'o', '1'], ['HSET', 'h', 'p', 'inf'], ['HINCRBYFLOAT', 'h', 'p', '1'],
+      sorted(['HGETALL', 'h']),
+    ],
+  },
+  {
+    name: 'a big hash: HSCAN full iteration, HRANDFIELD, HMGET, HDEL many',
+    steps: () => {
+      const f = Array.from({ length: 400 }, (_, i) => `field:${i}`);
+      return [
+        ['HSET', 'h', ...f.flatMap((x, i) => [x, String(i)])], ['HLEN', 'h'], ['HMGET', 'h', 'field:0', 'field:399', 'nope', 'field:0'],
+        check(['HSCAN', 'h', '0', 'COUNT', '1000'], (r) => {
+          const it = items(r);
+          if (!it || it.length !== 2) return 'not [cursor, items]';
+          if (text(it[0]) !== '0') return `cursor ${text(it[0])} after COUNT 1000`;
+          const flat = items(it[1]);
+          if (!flat || flat.length !== 800) return `${flat?.length} elements`;
+          return allIn(f, 400, true)({ t: '*', items: flat.filter((_, i) => i % 2 === 0) });
+        }),
+        check(['HRANDFIELD', 'h', '-1000'], allIn(f, 1000, false)), check(['HRANDFIELD', 'h', '300'], allIn(f, 300, true)),
+        check(['HRANDFIELD', 'h', '-3', 'WITHVALUES'], (r, proto) => countIs(proto === 2 ? 6 : 3)(r)),
+        ['HDEL', 'h', ...f.slice(0, 390)], ['HLEN', 'h'], sorted(['HGETALL', 'h']), ['HRANDFIELD', 'h', '0'],
+      ];
+    },
+  },
+  {
     name: 'hash: WRONGTYPE on every command, nothing changed',
     steps: [
       ['RPUSH', 'l', 'a'],
@@ -298,6 +331,30 @@ const CASES: Case[] = [
         ['LRANGE', 'l', '0', '-1'],
       ];
     },
+  },
+  {
+    name: 'lists with big elements (8 KiB+ nodes): push, pop, insert, set, range',
+    steps: () => {
+      const b = (i: number, n: number) => `${i}:${big(n, String.fromCharCode(97 + (i % 26)))}`;
+      return [
+        ['RPUSH', 'l', b(0, 9000), 'small', b(1, 20000), b(2, 100)], ['LLEN', 'l'], ['LINDEX', 'l', '2'], ['LRANGE', 'l', '1', '1'],
+        ['LINSERT', 'l', 'AFTER', 'small', b(3, 70000)], ['LINDEX', 'l', '2'], ['LSET', 'l', '0', 'tiny'], ['LSET', 'l', '1', b(4, 10000)],
+        ['LRANGE', 'l', '0', '1'], ['LPOS', 'l', b(2, 100)], ['LREM', 'l', '0', b(3, 70000)], ['LLEN', 'l'],
+        ['RPOPLPUSH', 'l', 'l'], ['LMOVE', 'l', 'l', 'LEFT', 'RIGHT'], ['LRANGE', 'l', '0', '-1'],
+        ['LPOP', 'l', '2'], ['RPOP', 'l', '5'], ['EXISTS', 'l'],
+      ];
+    },
+  },
+  {
+    name: 'list: index and count edge values',
+    steps: [
+      ['RPUSH', 'l', 'a', 'b', 'c'], ['LINDEX', 'l', '9223372036854775807'], ['LINDEX', 'l', '-9223372036854775808'], ['LINDEX', 'l', '9223372036854775808'],
+      ['LRANGE', 'l', '-9223372036854775808', '9223372036854775807'], ['LTRIM', 'l', '-9223372036854775808', '9223372036854775807'],
+      ['LPOS', 'l', 'a', 'RANK', '-9223372036854775807'], ['LPOS', 'l', 'a', 'RANK', '9223372036854775807'], ['LPOS', 'l', 'a', 'MAXLEN', '9223372036854775807'],
+      ['LPOS', 'l', 'a', 'COUNT', '9223372036854775807'], ['LREM', 'l', '-9223372036854775808', 'a'], ['LSET', 'l', '9223372036854775807', 'x'],
+      ['LMPOP', '1', 'l', 'LEFT', 'COUNT', '9223372036854775807'], ['EXISTS', 'l'], ['LMPOP', '2147483648', 'l', 'LEFT'],
+      ['LPOP', 'l', '9223372036854775808'], ['RPUSH', 'l', 'x'], ['LRANGE', 'l', '1', '0'], ['LINDEX', 'l', ' 0'], ['LINDEX', 'l', '+0'],
+    ],
   },
   {
     name: 'list: WRONGTYPE on every command, nothing changed',
