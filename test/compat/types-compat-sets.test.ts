@@ -8,7 +8,7 @@
  * ZRANDMEMBER) are checked by their properties.
  */
 import type { RespValue } from '../helpers/server.js';
-import { check, compatSuite, items, keysInShards, sorted, text, type Case } from '../helpers/types-kit.js';
+import { check, compatSuite, items, keysInShards, served, sorted, text, type Case } from '../helpers/types-kit.js';
 
 // Keys in different shards (k0 shard 0, k1 shard 1, k2 shard 0, k3 shard 1).
 const [k0, k1, k2, k3] = keysInShards('sk', 4);
@@ -330,6 +330,17 @@ const CASES: Case[] = [
       ['BZPOPMIN', k1, '-1'], ['BZPOPMIN', k1, 'x'], ['BZMPOP', '-1', '1', k1, 'MIN'], ['BZMPOP', '0', '0', k1, 'MIN'],
       ['BZMPOP', '0', '1', k1, 'MIN', 'COUNT', '0'], ['BZPOPMIN', k1], ['BZMPOP', '0', '1', k1],
       ['SET', 'str', 'x'], ['BZPOPMIN', 'str', '0'], ['BZPOPMAX', k3, 'str', '0'], ['BZMPOP', '0', '1', 'str', 'MIN'],
+    ],
+  },
+  {
+    name: 'blocking zset pops served after a wait: the reply bytes the writer sends',
+    steps: [
+      served(['BZPOPMIN', k0, k1, '0'], ['ZADD', k1, '2.5', 'b', '1.5', 'a', '9', 'c']), ['ZRANGE', k1, '0', '-1', 'WITHSCORES'],
+      served(['BZPOPMAX', k2, '0'], ['ZADD', k2, '-inf', 'lo', '+inf', 'hi']), ['ZRANGE', k2, '0', '-1', 'WITHSCORES'],
+      served(['BZPOPMIN', k3, '0'], ['ZINCRBY', k3, '0.1', 'm']), ['EXISTS', k3],
+      served(['BZMPOP', '0', '2', 'nope', k1, 'MAX', 'COUNT', '5'], ['ZADD', k1, '3', 'd']), ['EXISTS', k1],
+      served(['BZMPOP', '0', '1', 'zm', 'MIN'], ['ZADD', 'zm', '1e20', 'big', '0.30000000000000004', 'tiny']), ['ZRANGE', 'zm', '0', '-1', 'WITHSCORES'],
+      served(['BZPOPMIN', 'zu', '0'], ['ZADD', 'zsrc', '4', 'x'], ['ZUNIONSTORE', 'zu', '1', 'zsrc', 'WEIGHTS', '0.5']),
     ],
   },
   {

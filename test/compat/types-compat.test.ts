@@ -6,7 +6,7 @@
  * Keys named a*, b*... are spread over Spindle's two shards on purpose (multi-key commands
  * cross shards): see the `cross` keys below.
  */
-import { check, compatSuite, items, keysInShards, sorted, text, type Case } from '../helpers/types-kit.js';
+import { check, compatSuite, items, keysInShards, served, sorted, text, type Case } from '../helpers/types-kit.js';
 
 // Keys in different shards for the multi-key commands (shard 0, shard 1, shard 0, ...).
 const [s0, s1, s2, s3] = keysInShards('lk', 4);
@@ -316,6 +316,19 @@ const CASES: Case[] = [
     steps: [
       ['BLPOP', s0, s1, '0.01'], ['BRPOP', s0, '0.01'], ['BLMOVE', s0, s1, 'LEFT', 'RIGHT', '0.01'], ['BRPOPLPUSH', s0, s1, '0.01'],
       ['BLMPOP', '0.01', '2', s0, s1, 'LEFT', 'COUNT', '3'], ['EXISTS', s0, s1],
+    ],
+  },
+  {
+    name: 'blocking list pops served after a wait: the reply bytes the writer sends',
+    steps: [
+      served(['BLPOP', s0, s1, '0'], ['RPUSH', s1, 'a', 'b', 'c']), ['LRANGE', s1, '0', '-1'],
+      served(['BRPOP', s2, '0'], ['LPUSH', s2, 'x', 'y']), ['LRANGE', s2, '0', '-1'],
+      served(['BLMOVE', s3, s0, 'RIGHT', 'LEFT', '0'], ['RPUSH', s3, 'm1', 'm2']), ['LRANGE', s3, '0', '-1'], ['LRANGE', s0, '0', '-1'],
+      served(['BRPOPLPUSH', 'bq', s3, '0'], ['RPUSHX', 'bq', 'no'], ['LPUSH', 'bq', 'yes']), ['LRANGE', s3, '0', '-1'], ['EXISTS', 'bq'],
+      served(['BLMPOP', '0', '2', 'nope', s1, 'RIGHT', 'COUNT', '5'], ['RPUSH', s1, 'p', 'q']), ['LRANGE', s1, '0', '-1'],
+      served(['BLMPOP', '0', '1', 'mp', 'LEFT'], ['RPUSH', 'mp', '1', '2', '3']), ['LRANGE', 'mp', '0', '-1'],
+      served(['BLPOP', 'lm', '0'], ['RPUSH', 'lsrc', 'z'], ['LMOVE', 'lsrc', 'lm', 'LEFT', 'LEFT']), ['EXISTS', 'lm', 'lsrc'],
+      served(['BLPOP', 'ins', '0'], ['SET', 'ins', 'str'], ['DEL', 'ins'], ['RPUSH', 'ins', 'finally']),
     ],
   },
   {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { keySlot, kSlots } from '../../src/sab/hash.js';
 import {
   decodeReply,
+  encodeCommand,
   encodeReply,
   rawClient,
   redisAvailable,
@@ -114,7 +115,17 @@ export interface PipeStep {
   pipe: Arg[][];
   mode?: Mode;
 }
-export type Step = Arg[] | CmdStep | V72Step | CheckStep | PipeStep;
+/**
+ * A blocking command that has to wait: `blocked` is written on the case's connection, and once
+ * the server shows it blocked, `then` runs on a second connection (replies compared); then the
+ * blocked command's reply (as served by the writer) is compared byte for byte.
+ */
+export interface ServedStep {
+  blocked: Arg[];
+  then: Arg[][];
+}
+export type Step = Arg[] | CmdStep | V72Step | CheckStep | PipeStep | ServedStep;
+export const served = (blocked: Arg[], ...then: Arg[][]): ServedStep => ({ blocked, then });
 
 export interface Case {
   name: string;
@@ -219,6 +230,18 @@ const trace = process.env.COMPAT_TRACE ?? '';
  * (after FLUSHALL), in RESP2 and RESP3, and compares the replies. Skipped (visibly) when
  * redis-server is not installed.
  */
+/** Wait (≤ 2 s) until CLIENT LIST shows client `id` running `cmd` (blocked in it). */
+async function waitBlocked(helper: RawClient, id: string, cmd: string): Promise<void> {
+  const deadline = Date.now() + 2000;
+  for (;;) {
+    const list = decodeReply(await helper.send('CLIENT', 'LIST', 'ID', id));
+    const line = text(list) ?? '';
+    if (line.includes(` cmd=${cmd} `)) return;
+    if (Date.now() > deadline) throw new Error(`client ${id} not seen blocked in ${cmd}: ${line.trim()}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 /** A reply Spindle has not sent within this time is a difference (a hang, say). */
 const kSpindleClient = { replyTimeoutMs: 3000 };
 
@@ -304,6 +327,41 @@ export function compatSuite(title: string, cases: Case[]): void {
           steps.push(...(typeof tc.steps === 'function' ? tc.steps() : tc.steps));
           for (let i = 0; i < steps.length; i++) {
             const step = steps[i];
+            if (!Array.isArray(step) && 'blocked' in step) {
+              const label = `#${i} ${fmtArgs(step.blocked)} served by ${step.then.map(fmtArgs).join('; ')}`;
+              try {
+                const sides = await Promise.all(
+                  [R, S].map(async (c, side) => {
+                    const helper = await rawClient(side ? spindle.port : redis!.port, side ? kSpindleClient : {});
+                    open.push(helper);
+                    try {
+                      if (proto === 3) await helper.send('HELLO', '3');
+                      const id = (await c.send('CLIENT', 'ID')).toString().slice(1, -2);
+                      const pending = c.readReply();
+                      c.write(encodeCommand(step.blocked));
+                      await waitBlocked(helper, id, String(step.blocked[0]).toLowerCase());
+                      const thenReplies: Buffer[] = [];
+                      for (const cmd of step.then) thenReplies.push(await helper.send(...cmd));
+                      return { reply: await pending, thenReplies };
+                    } finally {
+                      helper.destroy();
+                    }
+                  }),
+                );
+                const [a, b] = sides;
+                for (let j = 0; j < step.then.length; j++) {
+                  if (!a.thenReplies[j].equals(b.thenReplies[j])) {
+                    problems.push(`${label}: ${fmtArgs(step.then[j])}\n  redis:   ${show(a.thenReplies[j])}\n  spindle: ${show(b.thenReplies[j])}`);
+                  }
+                }
+                if (!a.reply.equals(b.reply)) problems.push(`${label}: the served reply\n  redis:   ${show(a.reply)}\n  spindle: ${show(b.reply)}`);
+              } catch (e) {
+                problems.push(`${label}\n  <${(e as Error).message}>`);
+                broken = true;
+                break;
+              }
+              continue;
+            }
             if (!Array.isArray(step) && 'pipe' in step) {
               const label = `#${i} pipeline of ${step.pipe.length}: ${fmtArgs(step.pipe[0])} …`;
               const want = await R.pipeline(step.pipe);
