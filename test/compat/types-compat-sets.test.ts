@@ -8,7 +8,7 @@
  * ZRANDMEMBER) are checked by their properties.
  */
 import type { RespValue } from '../helpers/server.js';
-import { check, compatSuite, items, keysInShards, served, sorted, text, type Case } from '../helpers/types-kit.js';
+import { check, compatSuite, items, keysInShards, served, sorted, text, v72, type Case } from '../helpers/types-kit.js';
 
 // Keys in different shards (k0 shard 0, k1 shard 1, k2 shard 0, k3 shard 1).
 const [k0, k1, k2, k3] = keysInShards('sk', 4);
@@ -53,6 +53,9 @@ const scoredPicks = (scores: Record<string, string>, n: number, distinct: boolea
   if (distinct && new Set(pairs.map((p) => p[0])).size !== pairs.length) return 'repeated members';
   return null;
 };
+
+const zrankArity = "-ERR wrong number of arguments for 'zrank' command\r\n";
+const zrevrankArity = "-ERR wrong number of arguments for 'zrevrank' command\r\n";
 
 const ints = (from: number, n: number) => Array.from({ length: n }, (_, i) => String(from + i));
 
@@ -248,7 +251,13 @@ const CASES: Case[] = [
       ['ZRANGE', 'z', 'a', '1'], ['ZRANGE', 'z', '0', '1', 'LIMIT', '0', '1'], ['ZRANGE', 'z', '0', '1', 'FOO'], ['ZRANGE', 'z', '0'],
       ['ZREVRANGE', 'z', '0', '1', 'LIMIT', '0', '1'], ['ZREVRANGE', 'z', '0', '1', 'REV'],
       ['ZRANK', 'z', 'a'], ['ZRANK', 'z', 'c'], ['ZRANK', 'z', 'cc'], ['ZRANK', 'z', 'e'], ['ZRANK', 'z', 'nope'], ['ZRANK', 'missing', 'a'],
-      ['ZREVRANK', 'z', 'a'], ['ZREVRANK', 'z', 'e'], ['ZREVRANK', 'z', 'nope'], ['ZRANK', 'z'], ['ZRANK', 'z', 'a', 'b'],
+      ['ZREVRANK', 'z', 'a'], ['ZREVRANK', 'z', 'e'], ['ZREVRANK', 'z', 'nope'], ['ZRANK', 'z'],
+      // Spindle takes 7.2's WITHSCORE (arity -3, on purpose); redis-server 7.0 has arity 3
+      v72(['ZRANK', 'z', 'a', 'b'], zrankArity, '-ERR syntax error\r\n'),
+      v72(['ZRANK', 'z', 'a', 'WITHSCORE'], zrankArity, (p) => `*2\r\n:0\r\n${p === 2 ? '$1\r\n1' : ',1'}\r\n`),
+      v72(['ZREVRANK', 'z', 'b', 'withscore'], zrevrankArity, (p) => `*2\r\n:4\r\n${p === 2 ? '$1\r\n2' : ',2'}\r\n`),
+      v72(['ZRANK', 'z', 'nope', 'WITHSCORE'], zrankArity, (p) => (p === 2 ? '*-1\r\n' : '_\r\n')),
+      v72(['ZRANK', 'missing', 'a', 'WITHSCORE'], zrankArity, (p) => (p === 2 ? '*-1\r\n' : '_\r\n')),
       ['SET', 'str', 'x'], ['ZRANGE', 'str', '0', '-1'], ['ZRANK', 'str', 'a'], ['ZREVRANK', 'str', 'a'],
     ],
   },

@@ -132,6 +132,7 @@ const CASES: Case[] = [
       sorted(['HRANDFIELD', 'h', '3', 'WITHVALUES']),
       ['HRANDFIELD', 'h', '1', 'WITHVALUE'], ['HRANDFIELD', 'h', 'x'], ['HRANDFIELD', 'h', '1', 'WITHVALUES', 'x'],
       ['HRANDFIELD', 'h', '-9223372036854775808'], ['HRANDFIELD', 'h', '-9223372036854775807', 'WITHVALUES'],
+      ['HRANDFIELD', 'h', '-4611686018427387904', 'WITHVALUES'], // below -LONG_MAX/2: out of range (…903 would be valid)
       ['HRANDFIELD'], ['SET', 's', 'x'], ['HRANDFIELD', 's'],
     ],
   },
