@@ -112,10 +112,11 @@ export class Ctx {
 
   /**
    * Tell blocked clients that key argument i (a list or sorted set) may now have elements.
-   * Call after every write that adds elements (push, insert, move, ZADD, a *STORE).
+   * Call after every write that adds elements (push, insert, move, ZADD, a *STORE) or that
+   * puts a value under the key (RENAME, COPY, MOVE into `db`).
    */
-  signalReady(i: number): void {
-    this.engine.keyReady(this, i);
+  signalReady(i: number, db = this.client.db): void {
+    this.engine.keyReady(this, i, db);
   }
 
   /** Lookup of key argument i for writing (lazy expiry, no stats; refreshes the LRU clock). */

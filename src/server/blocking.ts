@@ -133,8 +133,8 @@ export class Blocking {
     this.finish(bc);
     const w = this.scratch;
     w.resp = bc.resp;
-    if (bc.op === WaitOp.Move) w.nullBulk();
-    else w.nullArray();
+    w.nullArray(); // Redis 7.0 answers every timed-out list/zset wait with a null array, BLMOVE too
+
     bc.unblock(w.flush());
   }
 
@@ -231,6 +231,17 @@ export class Blocking {
   keyReady(shard: number, db: number, b: Uint8Array, off: number, len: number): void {
     if (!this.queues[shard].any()) return;
     this.readyKeys.push({ shard, db, key: Buffer.from(b.subarray(off, off + len)) });
+  }
+
+  /** Every awaited key of these dbs may be ready (SWAPDB brought other values in). */
+  dbsReady(dbs: number[]): void {
+    for (let i = 0; i < this.queues.length; i++) {
+      const q = this.queues[i];
+      if (!q.any()) continue;
+      q.eachKey((db, key) => {
+        if (dbs.includes(db)) this.readyKeys.push({ shard: i, db, key });
+      });
+    }
   }
 
   get hasReady(): boolean {

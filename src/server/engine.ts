@@ -100,8 +100,8 @@ export class Engine {
    * A write may have made key argument i of `c` ready for blocked clients (see Ctx.signalReady).
    * Blocked clients of that key are served right after the command, with its locks held.
    */
-  keyReady(c: Ctx, i: number): void {
-    this.blocking.keyReady(c.keyShard[i], c.client.db, c.buf, c.offs[i], c.lens[i]);
+  keyReady(c: Ctx, i: number, db: number): void {
+    this.blocking.keyReady(c.keyShard[i], db, c.buf, c.offs[i], c.lens[i]);
   }
 
   nextClientId(): number {

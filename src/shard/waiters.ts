@@ -86,6 +86,17 @@ export class WaiterQueues {
     Atomics.add(this.shard.control, kWaitersIndex, 1);
   }
 
+  /** Call visit(db, key) for every key of this shard that has a queue (SWAPDB). */
+  eachKey(visit: (db: number, key: Buffer) => void): void {
+    const heap = this.shard.heap;
+    const found: [number, Buffer][] = [];
+    this.dict.at(heap.root(kWaitersRoot)).each((e) => {
+      const len = heap.u32[e * 2], o = e * 8 + kEntryKey;
+      found.push([heap.u8[o], Buffer.from(heap.u8.subarray(o + 1, o + len))]);
+    });
+    for (const [db, key] of found) visit(db, key);
+  }
+
   /** Head node of a queue entry (0 if empty). */
   head(e: number): number {
     return this.shard.heap.u32[e * 2 + 1];

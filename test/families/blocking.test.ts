@@ -164,7 +164,7 @@ describe('blocking pops: wait and be served', () => {
     expect(await waitUntil(() => t.got.length > 0 && t3.got.length > 0 && mv.got.length > 0, 2000)).toBe(true);
     expect(t.got).toEqual(['*-1\r\n']);
     expect(t3.got).toEqual(['_\r\n']);
-    expect(mv.got).toEqual(['$-1\r\n']);
+    expect(mv.got).toEqual(['*-1\r\n']); // a null array even for BLMOVE, as Redis 7.0
     await sleep(100);
     expect(never.got).toEqual([]);
     h.call(w, 'RPUSH', 'tq2', 'late');

@@ -139,6 +139,7 @@ function renameGeneric(c: Ctx, nx: boolean): void {
   dst.insertCopy(c.db, src, rec, c.buf, c.offs[2], c.lens[2], true, c.now);
   const again = c.lookupWrite(1);
   src.deleteFound(c.db, again);
+  c.signalReady(2); // a list or sorted set now under the new name may serve blocked clients
   if (nx) c.reply.int(1);
   else c.reply.ok();
 }
@@ -165,6 +166,7 @@ function copyCommand(c: Ctx): void {
     dst.deleteFound(db, drec);
   }
   dst.insertCopy(db, src, rec, c.buf, c.offs[2], c.lens[2], true, c.now);
+  c.signalReady(2, db);
   c.reply.int(1);
 }
 
@@ -179,6 +181,7 @@ function moveCommand(c: Ctx): void {
   if (s.lookup(db, c.buf, c.offs[1], c.lens[1], c.now) !== 0) return c.reply.int(0);
   s.insertCopy(db, s, rec, c.buf, c.offs[1], c.lens[1], true, c.now);
   s.deleteFound(c.db, c.lookupWrite(1));
+  c.signalReady(1, db);
   c.reply.int(1);
 }
 
@@ -188,7 +191,10 @@ function swapdbCommand(c: Ctx): void {
   const b = c.long(2);
   if (b === null) return c.reply.error(EG.invalidSecondDb);
   if (a < 0 || a >= kDatabases || b < 0 || b >= kDatabases) return c.reply.error(E.dbIndexOutOfRange);
-  if (a !== b) for (const s of c.engine.shards) s.swapDb(a, b);
+  if (a !== b) {
+    for (const s of c.engine.shards) s.swapDb(a, b);
+    c.engine.blocking.dbsReady([a, b]); // Redis's scanDatabaseForReadyKeys on both dbs
+  }
   c.reply.ok();
 }
 

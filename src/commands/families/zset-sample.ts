@@ -18,7 +18,7 @@ function readZset(c: Ctx, i: number): number {
 
 // ------------------------------------------------------------------ ZRANDMEMBER
 
-const kHalfLongMax = 4611686018427387903;
+const kHalfLongMax = 4611686018427387903n;
 
 function zrandmemberCommand(c: Ctx): void {
   if (c.argc >= 3) {
@@ -27,8 +27,9 @@ function zrandmemberCommand(c: Ctx): void {
     if (typeof l === 'bigint' && l < -(2n ** 63n - 1n)) return c.reply.error(EH.rangeLong('-9223372036854775807', '9223372036854775807'));
     if (c.argc > 4 || (c.argc === 4 && !c.is(3, 'WITHSCORES'))) return c.reply.error(E.syntax);
     const withScores = c.argc === 4;
+    // Compared as integers: ±(LONG_MAX/2 + 1) rounds to ±2^62 as a double, like the bound.
+    if (withScores && (BigInt(l) < -kHalfLongMax || BigInt(l) > kHalfLongMax)) return c.reply.error(EH.valueOutOfRange);
     const n = Number(l);
-    if (withScores && (n < -kHalfLongMax || n > kHalfLongMax)) return c.reply.error(EH.valueOutOfRange);
     return zrandmemberWithCount(c, n, withScores);
   }
   const rec = readZset(c, 1);
