@@ -180,7 +180,7 @@ const CASES: Case[] = [
     name: 'sets: big intsets and mixed sets through the algebra commands',
     steps: [
       ['SADD', k0, ...ints(0, 600)], ['SADD', k1, ...ints(300, 600)], ['SADD', k2, 'a', '350', '10', 'b'],
-      ['SINTERCARD', '2', k0, k1], ['SINTERCARD', '2', k0, k1, 'LIMIT', '7'], ['SINTER', k0, k2], sorted(['SINTER', k2, k0]),
+      ['SINTERCARD', '2', k0, k1], ['SINTERCARD', '2', k0, k1, 'LIMIT', '7'], sorted(['SINTER', k0, k2]), sorted(['SINTER', k2, k0]),
       ['SINTERSTORE', k3, k0, k1], ['SCARD', k3], ['SUNIONSTORE', k3, k0, k1], ['SCARD', k3], ['SDIFFSTORE', k3, k0, k1], ['SCARD', k3],
       sorted(['SDIFF', k2, k0]), sorted(['SUNION', k2, 'missing']), ['SMISMEMBER', k0, '5', 'a', '599', '600', '-1', '05'],
       ['SISMEMBER', k0, '1.0'], ['SREM', k0, 'a', '5', '05'], ['SCARD', k0],
