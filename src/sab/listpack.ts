@@ -9,8 +9,10 @@
  *   byte 0      4          8          12 = kLpHeader                       used      cap
  *
  *   entry = [len header][data bytes][back length]
- *     len header: len < 128       → 1 byte  len
- *                 len < 16384     → 2 bytes 0x80 | len >> 8, len & 0xff
+ *     len header: len < 64        → 1 byte  len
+ *                 len < 4096      → 2 bytes 0x40 | len >> 8, len & 0xff
+ *     (the string header sizes of Redis's listpack, so size limits such as
+ *     list-max-listpack-size -1 count string entries exactly as Redis counts them)
  *                 otherwise       → 5 bytes 0xC0, len as u32 little-endian
  *     back length: t = header + data bytes, in 7-bit groups, most significant group first;
  *                  every byte but the first has bit 7 set, so reading backwards from the next
@@ -31,7 +33,7 @@ import { copyBytes } from './bytes.js';
 export const kLpHeader = 12;
 
 function hdrSize(len: number): number {
-  return len < 128 ? 1 : len < 16384 ? 2 : 5;
+  return len < 64 ? 1 : len < 4096 ? 2 : 5;
 }
 
 function backSize(t: number): number {
@@ -47,8 +49,8 @@ export function lpEntrySize(len: number): number {
 /** Data length of the entry at absolute byte offset a. */
 function lenAt(u8: Uint8Array, a: number): number {
   const b0 = u8[a];
-  if (b0 < 0x80) return b0;
-  if (b0 < 0xc0) return ((b0 & 0x3f) << 8) | u8[a + 1];
+  if (b0 < 0x40) return b0;
+  if (b0 < 0x80) return ((b0 & 0x3f) << 8) | u8[a + 1];
   return (u8[a + 1] | (u8[a + 2] << 8) | (u8[a + 3] << 16) | (u8[a + 4] << 24)) >>> 0;
 }
 
@@ -61,11 +63,11 @@ function sizeAt(u8: Uint8Array, a: number): number {
 
 function writeEntry(u8: Uint8Array, a: number, b: Uint8Array, off: number, len: number): void {
   let h: number;
-  if (len < 128) {
+  if (len < 64) {
     u8[a] = len;
     h = 1;
-  } else if (len < 16384) {
-    u8[a] = 0x80 | (len >>> 8);
+  } else if (len < 4096) {
+    u8[a] = 0x40 | (len >>> 8);
     u8[a + 1] = len & 0xff;
     h = 2;
   } else {

@@ -170,15 +170,15 @@ describe('list value: listpack encoding', () => {
   it('converts to quicklist when the listpack would pass the byte limit (-1 = 4096)', () => {
     const heap = newHeap();
     const l = new L(heap, -1);
-    // Each 100-byte element costs 1 + 100 + 1 bytes; Redis sz = 7 + 102·n; conversion when
-    // sz + 100 > 4096 before the push, so at the push of element 40 (7 + 102·39 + 100 = 4085
-    // stays), element 41 converts: 7 + 102·40 + 100 = 4187 > 4096.
+    // Each 100-byte element costs 2 + 100 + 1 bytes, as in Redis; sz = 7 + 103·n; conversion
+    // when sz + 100 > 4096 before the push: element 39 stays (7 + 103·38 + 100 = 4021), element
+    // 40 converts (7 + 103·39 + 100 = 4124 > 4096).
     const e = 'x'.repeat(100);
-    for (let i = 0; i < 40; i++) l.push(false, e);
+    for (let i = 0; i < 39; i++) l.push(false, e);
     expect(l.enc).toBe(Enc.Listpack);
     l.push(false, e);
     expect(l.enc).toBe(Enc.Quicklist);
-    expect(l.len()).toBe(41);
+    expect(l.len()).toBe(40);
     l.free();
   });
 

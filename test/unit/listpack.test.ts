@@ -37,18 +37,21 @@ describe('listpack', () => {
   });
 
   it('sizes entries with 1-, 2- and 5-byte headers and growing back lengths', () => {
+    // Redis's string entry sizes: 1-byte header below 64 bytes, 2 below 4096, then 5.
     expect(lpEntrySize(0)).toBe(2);
     expect(lpEntrySize(3)).toBe(5);
-    expect(lpEntrySize(127)).toBe(127 + 1 + 2); // t = 128 needs a 2-byte back length
-    expect(lpEntrySize(126)).toBe(128);
-    expect(lpEntrySize(200)).toBe(204);
+    expect(lpEntrySize(63)).toBe(65);
+    expect(lpEntrySize(64)).toBe(67);
+    expect(lpEntrySize(100)).toBe(103);
+    expect(lpEntrySize(126)).toBe(128 + 2); // t = 128 needs a 2-byte back length
+    expect(lpEntrySize(4095)).toBe(4095 + 2 + 2);
     expect(lpEntrySize(20000)).toBe(20000 + 5 + 3);
   });
 
   it('round-trips entries of every header size, both directions', () => {
     const heap = newHeap(1 << 20);
     let p = lpNew(heap);
-    const vals = [0, 1, 126, 127, 128, 16383, 16384, 70000].map((n) => Buffer.alloc(n, n % 251));
+    const vals = [0, 1, 63, 64, 126, 127, 128, 4095, 4096, 16383, 16384, 70000].map((n) => Buffer.alloc(n, n % 251));
     for (const v of vals) p = lpAppend(heap, p, v, 0, v.length);
     expect(entries(heap, p)).toEqual(vals);
     for (let i = 0; i < vals.length; i++) {
