@@ -67,6 +67,42 @@ describe.runIf(supportsReusePort())(`io-threads on Node ${process.versions.node}
   });
 });
 
+describe.runIf(supportsReusePort())(`blocking pops across io-threads on Node ${process.versions.node}`, () => {
+  it('serves clients blocked on other threads exactly once (replies parked in shared memory)', async () => {
+    const { proc, port } = await start(['--shards', '2', '--io-threads', '3']);
+    procs.push(proc);
+    const connect = async () => {
+      const c = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
+      await c.connect();
+      return c;
+    };
+    const blockers = await Promise.all(Array.from({ length: 9 }, connect));
+    const pusher = await connect();
+    const ids = await Promise.all(blockers.map((c) => c.client('ID')));
+    const local = String(await pusher.client('LIST'));
+    const remote = ids.filter((id) => !new RegExp(`(^|\\n)id=${id} `).test(local));
+    expect(remote.length).toBeGreaterThan(0); // some blockers live on another thread than the pusher
+
+    const got = blockers.map((c) => c.blpop('jobs', 'other', 10));
+    await new Promise((r) => setTimeout(r, 300));
+    for (let i = 0; i < 9; i++) await pusher.rpush('jobs', `item${i}`);
+    const replies = await Promise.all(got);
+    expect(replies.every((r) => r !== null && r[0] === 'jobs')).toBe(true);
+    expect(replies.map((r) => r![1]).sort()).toEqual(Array.from({ length: 9 }, (_, i) => `item${i}`).sort());
+    expect(await pusher.llen('jobs')).toBe(0);
+
+    // A BLMOVE served from another thread, and a timeout on every thread.
+    const moved = blockers[0].blmove('src', 'dst', 'LEFT', 'RIGHT', 10);
+    const timeouts = blockers.slice(1).map((c) => c.blpop('never', 0.2));
+    await new Promise((r) => setTimeout(r, 200));
+    await pusher.rpush('src', 'm');
+    expect(await moved).toBe('m');
+    expect(await pusher.lrange('dst', 0, -1)).toEqual(['m']);
+    expect(await Promise.all(timeouts)).toEqual(Array(8).fill(null));
+    await Promise.all([...blockers, pusher].map((c) => c.quit()));
+  });
+});
+
 describe.runIf(!supportsReusePort())(`io-threads on Node ${process.versions.node}`, () => {
   it('refuses --io-threads with a clear message', async () => {
     await expect(start(['--io-threads', '2'])).rejects.toThrow(/needs Node\.js 22\.12 or later/);
