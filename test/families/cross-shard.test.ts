@@ -28,9 +28,9 @@ function keysOnBothShards(prefix: string): [string, string] {
   return [a, b];
 }
 
-function run(workerData: object): Promise<{ violations: number; ops: number }> {
+function run(workerData: object, file = './workers/cross-shard.mjs'): Promise<{ violations: number; ops: number }> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(new URL('./workers/cross-shard.mjs', import.meta.url), { workerData });
+    const w = new Worker(new URL(file, import.meta.url), { workerData });
     w.once('message', resolve);
     w.once('error', reject);
   });
@@ -55,5 +55,21 @@ describe('cross-shard atomicity with concurrent threads', () => {
     expect(await db.exists(r1, r2)).toBe(1);
     const [a, b] = (await db.mget(x, y)) as string[];
     expect(a).toBe(b);
+  });
+
+  it('SMOVE and set algebra across shards are never seen half done', async () => {
+    const [sa, sb] = keysOnBothShards('set');
+    const n = 50;
+    await db.sadd(sa, ...Array.from({ length: n }, (_, i) => `m${i}`));
+    const common = { handle: db.handle, sa, sb, n, dst: `${sa}:dst` };
+    const file = './workers/types-cross-shard.mjs';
+    const results = await Promise.all([
+      run({ ...common, role: 'writer', id: 1, iterations: 20000 }, file),
+      run({ ...common, role: 'writer', id: 2, iterations: 20000 }, file),
+      run({ ...common, role: 'reader', id: 3, iterations: 10000 }, file),
+      run({ ...common, role: 'reader', id: 4, iterations: 10000 }, file),
+    ]);
+    for (const r of results) expect(r.violations).toBe(0);
+    expect((await db.sunion(sa, sb)).length).toBe(n);
   });
 });
