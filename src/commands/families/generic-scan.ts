@@ -5,7 +5,7 @@
  */
 import type { Ctx, FamilyTable } from '../context.js';
 import { E } from '../../errors.js';
-import { kTypeNames } from '../../sab/record.js';
+import { kTypeNames, type T } from '../../sab/record.js';
 import type { Shard } from '../../shard/shard.js';
 import { globMatch } from '../../server/glob.js';
 
@@ -55,6 +55,70 @@ export function parseScanCursor(s: string): bigint | null {
   return neg ? (0x10000000000000000n - v) % 0x10000000000000000n : v;
 }
 
+export interface ScanOptions {
+  count: number;
+  /** null = match everything ('*' included). */
+  pattern: string | null;
+  /** Lower-cased TYPE filter (SCAN only), or null. */
+  type: string | null;
+}
+
+/**
+ * SCAN's COUNT / MATCH (/ TYPE) options from argument `from` on, as Redis parses them.
+ * Replies the error and returns null on a bad option.
+ */
+export function parseScanOptions(c: Ctx, from: number, withType: boolean): ScanOptions | null {
+  const o: ScanOptions = { count: 10, pattern: null, type: null };
+  for (let i = from; i < c.argc; i++) {
+    const more = i + 1 < c.argc;
+    if (c.is(i, 'COUNT') && more) {
+      const v = c.long(++i);
+      if (v === null) {
+        c.reply.error(E.notInteger);
+        return null;
+      }
+      if (v < 1) {
+        c.reply.error(E.syntax);
+        return null;
+      }
+      o.count = v;
+    } else if (c.is(i, 'MATCH') && more) {
+      o.pattern = c.bin(++i);
+      if (o.pattern === '*') o.pattern = null;
+    } else if (withType && c.is(i, 'TYPE') && more) {
+      o.type = c.str(++i).toLowerCase();
+    } else {
+      c.reply.error(E.syntax);
+      return null;
+    }
+  }
+  return o;
+}
+
+/**
+ * The start HSCAN, SSCAN and ZSCAN share, in Redis's order: the cursor (argument 2), then the
+ * key (a missing key is the empty scan, whatever the options), then the options. Returns null
+ * once it has replied.
+ */
+export function beginValueScan(c: Ctx, type: T): (ScanOptions & { cursor: number; rec: number }) | null {
+  const raw = parseScanCursor(c.bin(2));
+  if (raw === null) {
+    c.reply.error(E.invalidCursor);
+    return null;
+  }
+  const rec = c.lookupTypeOrReply(1, type, false);
+  if (rec < 0) return null;
+  if (rec === 0) {
+    c.reply.array(2);
+    c.reply.bulkString('0');
+    c.reply.array(0);
+    return null;
+  }
+  const o = parseScanOptions(c, 3, false);
+  if (o === null) return null;
+  return { ...o, cursor: Number(raw & 0xffffffffn), rec };
+}
+
 /**
  * SCAN cursor layout: cursor = tableCursor * nShards + shard. Each shard's table is walked with
  * Redis's reverse-binary cursor; when it wraps to 0 the scan moves on to the next shard.
@@ -65,21 +129,9 @@ function scanCommand(c: Ctx): void {
   if (raw === null) return c.reply.error(E.invalidCursor);
   // Cursors we never hand out (beyond tableCursor·n + shard) are folded into range.
   let cursor = raw < BigInt(2 ** 32 * n) ? Number(raw) : Number(raw % BigInt(n)) + n * Number((raw / BigInt(n)) & 0xffffffffn);
-  let count = 10, pattern: string | null = null, type: string | null = null;
-  for (let i = 2; i < c.argc; i++) {
-    const more = i + 1 < c.argc;
-    if (c.is(i, 'COUNT') && more) {
-      const v = c.long(++i);
-      if (v === null) return c.reply.error(E.notInteger);
-      if (v < 1) return c.reply.error(E.syntax);
-      count = v;
-    } else if (c.is(i, 'MATCH') && more) {
-      pattern = c.bin(++i);
-      if (pattern === '*') pattern = null;
-    } else if (c.is(i, 'TYPE') && more) {
-      type = c.str(++i).toLowerCase();
-    } else return c.reply.error(E.syntax);
-  }
+  const opts = parseScanOptions(c, 2, true);
+  if (opts === null) return;
+  const { count, pattern, type } = opts;
   let shardIdx = cursor % n;
   let tc = Math.floor(cursor / n);
   const found: [Shard, number][] = [];

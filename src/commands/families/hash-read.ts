@@ -7,7 +7,7 @@ import { E, EH } from '../../errors.js';
 import { Enc, T } from '../../sab/record.js';
 import type { Heap } from '../../sab/alloc.js';
 import { globMatch } from '../../server/glob.js';
-import { parseScanCursor } from './generic-scan.js';
+import { beginValueScan } from './generic-scan.js';
 import { hashDict, hashEntries, hashLen, hashRandomEntry, kEntryHeader } from '../../types/hash.js';
 
 // ------------------------------------------------------------------ ops
@@ -150,29 +150,9 @@ function uniqueRandomEntries(heap: Heap, vp: number, enc: Enc, count: number, si
 // ------------------------------------------------------------------ HSCAN
 
 export function hscanCommand(c: Ctx): void {
-  // Redis parses the cursor before looking at the key, and the options after.
-  const cursor = parseScanCursor(c.bin(2));
-  if (cursor === null) return c.reply.error(E.invalidCursor);
-  const rec = c.lookupTypeOrReply(1, T.Hash, false);
-  if (rec < 0) return;
-  if (rec === 0) {
-    c.reply.array(2);
-    c.reply.bulkString('0');
-    return c.reply.array(0);
-  }
-  let count = 10, pattern: string | null = null;
-  for (let i = 3; i < c.argc; i++) {
-    const more = i + 1 < c.argc;
-    if (c.is(i, 'COUNT') && more) {
-      const v = c.long(++i);
-      if (v === null) return c.reply.error(E.notInteger);
-      if (v < 1) return c.reply.error(E.syntax);
-      count = v;
-    } else if (c.is(i, 'MATCH') && more) {
-      pattern = c.bin(++i);
-      if (pattern === '*') pattern = null;
-    } else return c.reply.error(E.syntax);
-  }
+  const scan = beginValueScan(c, T.Hash);
+  if (scan === null) return;
+  const { rec, count, pattern, cursor } = scan;
   const s = c.shard(1), heap = s.heap, vp = s.valuePtr(rec);
   let next = 0;
   let ents: number[];
@@ -185,7 +165,7 @@ export function hscanCommand(c: Ctx): void {
     const emit = (e: number) => pushEntry(heap, e, ents);
     // Redis's loop: stop once the reply holds `count` elements (two per field) or after
     // count·10 more bucket steps, whichever comes first.
-    let v = Number(cursor & 0xffffffffn);
+    let v = cursor;
     let budget = count * 10;
     do {
       v = d.scan(v, emit);

@@ -11,7 +11,7 @@ import { E, ESet } from '../../errors.js';
 import { T } from '../../sab/record.js';
 import { parseInt64 } from '../args.js';
 import { globMatch } from '../../server/glob.js';
-import { parseScanCursor } from './generic-scan.js';
+import { beginValueScan } from './generic-scan.js';
 import {
   SetVal, setAdd, setAfterRemovals, setCreate, setForEach, setHas, setMaybeConvert, setRandom, setRemove,
   setSize, setFree, picked, dictAt,
@@ -276,28 +276,9 @@ function smoveCommand(c: Ctx): void {
 }
 
 function sscanCommand(c: Ctx): void {
-  const raw = parseScanCursor(c.bin(2));
-  if (raw === null) return c.reply.error(E.invalidCursor);
-  const rec = c.lookupTypeOrReply(1, T.Set, false);
-  if (rec < 0) return;
-  if (rec === 0) {
-    c.reply.array(2);
-    c.reply.bulkString('0');
-    return c.reply.array(0);
-  }
-  let count = 10, pattern: string | null = null;
-  for (let i = 3; i < c.argc; i++) {
-    const more = i + 1 < c.argc;
-    if (c.is(i, 'COUNT') && more) {
-      const v = c.long(++i);
-      if (v === null) return c.reply.error(E.notInteger);
-      if (v < 1) return c.reply.error(E.syntax);
-      count = v;
-    } else if (c.is(i, 'MATCH') && more) {
-      pattern = c.bin(++i);
-      if (pattern === '*') pattern = null;
-    } else return c.reply.error(E.syntax);
-  }
+  const scan = beginValueScan(c, T.Set);
+  if (scan === null) return;
+  const { rec, count, pattern } = scan;
   const sv = setOf(c, 1, rec, svA);
   const heap = sv.heap;
   const found: string[] = [];
@@ -307,7 +288,7 @@ function sscanCommand(c: Ctx): void {
     setForEach(heap, sv.vp, sv.enc, (b, off, len) => found.push(latin1(b, off, len)));
   } else {
     const d = dictAt(heap, sv.vp);
-    let cur = Number(raw & 0xffffffffn);
+    let cur = scan.cursor;
     let budget = count * 10;
     const emit = (e: number) => found.push(latin1(heap.u8, e * 8 + 4, heap.u32[e * 2]));
     do {

@@ -7,7 +7,7 @@ import { E, EH } from '../../errors.js';
 import { Enc, T } from '../../sab/record.js';
 import { globMatch } from '../../server/glob.js';
 import { formatDouble } from '../../protocol/reply.js';
-import { parseScanCursor } from './generic-scan.js';
+import { beginValueScan } from './generic-scan.js';
 import { Skiplist } from '../../sab/skiplist.js';
 import { ZIter, zsetLength, zsetRandom, type ZEmit } from '../../types/zset.js';
 
@@ -108,28 +108,9 @@ function listpackScoreText(d: number): string {
 }
 
 function zscanCommand(c: Ctx): void {
-  const cursor = parseScanCursor(c.bin(2));
-  if (cursor === null) return c.reply.error(E.invalidCursor);
-  const rec = readZset(c, 1);
-  if (rec < 0) return;
-  if (rec === 0) {
-    c.reply.array(2);
-    c.reply.bulkString('0');
-    return c.reply.array(0);
-  }
-  let count = 10, pattern: string | null = null;
-  for (let i = 3; i < c.argc; i++) {
-    const more = i + 1 < c.argc;
-    if (c.is(i, 'COUNT') && more) {
-      const v = c.long(++i);
-      if (v === null) return c.reply.error(E.notInteger);
-      if (v < 1) return c.reply.error(E.syntax);
-      count = v;
-    } else if (c.is(i, 'MATCH') && more) {
-      pattern = c.bin(++i);
-      if (pattern === '*') pattern = null;
-    } else return c.reply.error(E.syntax);
-  }
+  const scan = beginValueScan(c, T.ZSet);
+  if (scan === null) return;
+  const { rec, count, pattern, cursor } = scan;
   const s = c.shard(1), heap = s.heap, vp = s.valuePtr(rec);
   // Snapshot of [member offset, length, score] triples (read-only: the value does not change).
   const found: number[] = [];
@@ -141,7 +122,7 @@ function zscanCommand(c: Ctx): void {
   } else {
     const sl = new Skiplist(heap).at(vp);
     const emit = (n: number) => { found.push(sl.memberOff(n), sl.memberLen(n), sl.score(n)); };
-    let v = Number(cursor & 0xffffffffn);
+    let v = cursor;
     let budget = count * 10;
     do {
       v = sl.dict.scan(v, emit);
