@@ -9,7 +9,7 @@
 import type { Ctx, FamilyTable } from '../context.js';
 import { E, EH } from '../../errors.js';
 import { Enc, T } from '../../sab/record.js';
-import { parseInt64 } from '../args.js';
+import { addInt64, parseInt64 } from '../args.js';
 import { addLongDouble, formatLongDoubleHuman, isFiniteLD, parseLongDouble, LD_ZERO, type LongDouble } from '../long-double.js';
 import { hashCreate, hashDelete, hashGet, hashLen, hashListpackBytes, hashSet, hv } from '../../types/hash.js';
 import { hgetallCommand, hkeysCommand, hrandfieldCommand, hscanCommand, hvalsCommand } from './hash-read.js';
@@ -60,7 +60,6 @@ function formatInt(n: number | bigint): number {
   return i;
 }
 
-const kI64Min = -(2n ** 63n), kI64Max = 2n ** 63n - 1n;
 
 // ------------------------------------------------------------------ commands
 
@@ -151,14 +150,8 @@ function hincrbyCommand(c: Ctx): void {
     if (v === null) return c.reply.error(EH.hashNotInteger);
     cur = v;
   }
-  let next: number | bigint;
-  if (typeof cur === 'number' && typeof by === 'number' && Math.abs(cur) < 2 ** 52 && Math.abs(by) < 2 ** 52) {
-    next = cur + by;
-  } else {
-    const big = BigInt(cur) + BigInt(by);
-    if (big < kI64Min || big > kI64Max) return c.reply.error(E.overflow);
-    next = big >= -(2n ** 53n) && big <= 2n ** 53n ? Number(big) : big;
-  }
+  const next = addInt64(cur, by);
+  if (next === null) return c.reply.error(E.overflow);
   const start = formatInt(next);
   setField(c, rec, 2, digits, start, digits.length - start);
   c.reply.intDigits(digits, start, digits.length - start);

@@ -9,7 +9,7 @@
 import type { Ctx, FamilyTable } from '../context.js';
 import { E } from '../../errors.js';
 import { Enc, T } from '../../sab/record.js';
-import { parseInt64 } from '../args.js';
+import { addInt64, parseInt64 } from '../args.js';
 import { expireMsOrReply } from '../expire-time.js';
 import { LD_ZERO, addLongDouble, formatLongDoubleHuman, isFiniteLD, parseLongDouble, type LongDouble } from '../long-double.js';
 
@@ -123,7 +123,7 @@ function storeIntAndReply(c: Ctx, ki: number, rec: number, n: number | bigint): 
   c.reply.intDigits(digits, i, len);
 }
 
-const kI64Min = -(2n ** 63n), kI64Max = 2n ** 63n - 1n;
+const kI64Min = -(2n ** 63n);
 
 /** INCRBY core: returns the new value or null after replying an error. */
 function incrGeneric(c: Ctx, by: number | bigint): void {
@@ -135,14 +135,8 @@ function incrGeneric(c: Ctx, by: number | bigint): void {
     if (v === null) return c.reply.error(E.notInteger);
     cur = v;
   }
-  let next: number | bigint;
-  if (typeof cur === 'number' && typeof by === 'number' && Math.abs(cur) < 2 ** 52 && Math.abs(by) < 2 ** 52) {
-    next = cur + by;
-  } else {
-    const big = BigInt(cur) + BigInt(by);
-    if (big < kI64Min || big > kI64Max) return c.reply.error(E.overflow);
-    next = big >= -(2n ** 53n) && big <= 2n ** 53n ? Number(big) : big;
-  }
+  const next = addInt64(cur, by);
+  if (next === null) return c.reply.error(E.overflow);
   storeIntAndReply(c, 1, rec, next);
 }
 
