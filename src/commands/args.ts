@@ -53,7 +53,6 @@ export function eqUpper(b: Uint8Array, off: number, len: number, word: string): 
   return true;
 }
 
-const kI64Min = -(2n ** 63n), kI64Max = 2n ** 63n - 1n;
 
 /**
  * cur + by in signed 64-bit arithmetic (INCRBY, HINCRBY): a number while exact, a bigint beyond
@@ -64,6 +63,6 @@ export function addInt64(cur: number | bigint, by: number | bigint): number | bi
     return cur + by;
   }
   const big = BigInt(cur) + BigInt(by);
-  if (big < kI64Min || big > kI64Max) return null;
+  if (big < kInt64Min || big > kInt64Max) return null;
   return big >= -(2n ** 53n) && big <= 2n ** 53n ? Number(big) : big;
 }
