@@ -11,7 +11,8 @@
 #   - lrange_100 is timed alone: redis-benchmark's -t lrange_100 runs an LPUSH step of the same
 #     -n first, inside the measured CPU; here mylist is filled (untimed) to >= 100 and the timed
 #     run is the custom command `LRANGE mylist 0 99` (the same command lrange_100 sends);
-#   - after each test the sizes of mylist/myset/myhash/myzset on both servers are printed.
+#   - after each test the sizes of mylist/myset/myhash/myzset on both servers are printed, and
+#     a run whose server-side call count (INFO commandstats) is short of -n is reported.
 #
 #   native-free-bench/vs-redis-types.sh [options] -- SERVER COMMAND ... {port} ...
 #
@@ -61,9 +62,13 @@ fill() { # port at_least: LPUSH (untimed) until mylist has at least that many el
 prepare() { # port test n
   case $2 in rpop) fill "$1" $(( $3 * 12 / 10 ));; lrange_100) fill "$1" 1000;; esac
 }
-one() { # pid port P test n -> "rps cpu_us_per_req"
-  local c0 c1 rps; prepare "$2" "$4" "$5"; c0=$(ticks $1); rps=$(rb $2 $3 $4 $5); c1=$(ticks $1)
-  awk -v r="$rps" -v a="$c0" -v b="$c1" -v hz="$HZ" -v n="$5" 'BEGIN{printf "%s %.3f\n", r, (b-a)/hz*1e6/n}'
+calls() { # port test -> calls of the test's command so far (INFO commandstats)
+  local c; c=$(case $2 in lrange_100) echo lrange;; *) echo "$2";; esac)
+  redis-cli -p "$1" info commandstats 2>/dev/null | tr -d '\r' | sed -n "s/^cmdstat_$c:calls=\([0-9]*\).*/\1/p"
+}
+one() { # pid port P test n -> "rps cpu_us_per_req calls_served"
+  local c0 c1 rps k0 k1; prepare "$2" "$4" "$5"; k0=$(calls $2 $4); c0=$(ticks $1); rps=$(rb $2 $3 $4 $5); c1=$(ticks $1); k1=$(calls $2 $4)
+  awk -v r="$rps" -v a="$c0" -v b="$c1" -v hz="$HZ" -v n="$5" -v k="$(( ${k1:-0} - ${k0:-0} ))" 'BEGIN{printf "%s %.3f %d\n", r, (b-a)/hz*1e6/n, k}'
 }
 sizes() { # port -> "llen/scard/hlen/zcard"
   local p=$1; echo "$(llen $p)/$(redis-cli -p $p scard myset | tr -dc 0-9)/$(redis-cli -p $p hlen myhash | tr -dc 0-9)/$(redis-cli -p $p zcard myzset | tr -dc 0-9)"
@@ -77,14 +82,15 @@ for P in $PIPES; do
     prepare $RPORT $T $c; cal=$(rb $RPORT $P $T $c)
     prepare $SPORT $T $c; rb $SPORT $P $T $c >/dev/null
     n=$(awk -v r="${cal:-100000}" -v s="$SECS" 'BEGIN{n=int(r*s/1000+1)*1000; if(n<10000)n=10000; print n}')
-    rr=(); rc=(); sr=(); sc=()
+    rr=(); rc=(); sr=(); sc=(); short=""
     for _ in $(seq 1 "$REPS"); do
-      read -r a b < <(one $RPID $RPORT $P $T $n); rr+=("$a"); rc+=("$b")
-      read -r a b < <(one $SPID $SPORT $P $T $n); sr+=("$a"); sc+=("$b")
+      read -r a b k < <(one $RPID $RPORT $P $T $n); rr+=("$a"); rc+=("$b"); [ "$k" -lt "$n" ] && short="$short redis served $k of $n;"
+      read -r a b k < <(one $SPID $SPORT $P $T $n); sr+=("$a"); sc+=("$b"); [ "$k" -lt "$n" ] && short="$short server served $k of $n;"
     done
     R=$(med "${rr[@]}"); S=$(med "${sr[@]}"); RC=$(med "${rc[@]}"); SC=$(med "${sc[@]}")
     awk -v t=$T -v p=$P -v R="$R" -v S="$S" -v RC="$RC" -v SC="$SC" -v z="$(sizes $RPORT); $(sizes $SPORT)" \
       'BEGIN{printf "| %s | %s | %.0f | %.0f | %.2f | %.3f | %.3f | %.2f | %s |\n", t,p,R,S,(R>0?S/R:0),RC,SC,(RC>0?SC/RC:0),z}'
+    [ -n "$short" ] && echo "⚠ $T P=$P: a run was cut short (commandstats):$short" >&2
   done
 done
 echo
