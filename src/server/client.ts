@@ -1,3 +1,6 @@
+import type { ClientSubs } from '../pubsub/hub.js';
+import type { RespWriter } from '../protocol/resp-writer.js';
+
 /** How a blocked command ends: its reply bytes, or null = run the command again. */
 export type Unblock = (reply: Buffer | null) => void;
 
@@ -25,6 +28,16 @@ export class Client {
   lastCommand = 'NULL';
   /** Set by the connection: closes the socket (used by CLIENT KILL). */
   kill: () => void = () => undefined;
+  /** Pub/sub subscriptions (src/pubsub/hub.ts); null before the first SUBSCRIBE. */
+  pubsub: ClientSubs | null = null;
+  /** Subscriptions of every kind; > 0 = Redis's CLIENT_PUBSUB (RESP2 subscribed mode). */
+  subCount = 0;
+  /** Where pub/sub messages are written between turns (the connection's writer), and the
+   *  call that sends what was written (set by the connection). */
+  out: RespWriter | null = null;
+  flushOut: () => void = () => undefined;
+  /** When the output buffer first went over its soft limit (0 = under it). */
+  obufSoftSince = 0;
   /** Set by the connection: bytes buffered in and out, for CLIENT LIST. */
   queryBufferBytes: () => number = () => 0;
   outputBufferBytes: () => number = () => 0;
