@@ -176,3 +176,14 @@ export const EZ = {
 export const ES = {
   scoresNotDouble: "ERR One or more scores can't be converted into double",
 } as const;
+
+/** Texts of MULTI/EXEC/WATCH, Redis 7.0 multi.c and server.c (processCommand, rejectCommand). */
+export const ET = {
+  nested: 'ERR MULTI calls can not be nested',
+  execWithoutMulti: 'ERR EXEC without MULTI',
+  discardWithoutMulti: 'ERR DISCARD without MULTI',
+  watchInMulti: 'ERR WATCH inside MULTI is not allowed',
+  notInMulti: 'ERR Command not allowed inside a transaction',
+  execAbort: 'EXECABORT Transaction discarded because of previous errors.',
+  execAbortBecause: (err: string) => `EXECABORT Transaction discarded because of: ${err}`,
+} as const;

@@ -229,6 +229,7 @@ class SpindleBase {
       const now = Date.now();
       const rec = shard.lookup(c.client.db, b, off, len, now);
       shard.setString(c.client.db, rec, b, off, len, b, c.offs[2], c.lens[2], 0, false, now);
+      this.engine.watch.touch(shard.id, c.client.db, b, off, len); // WATCHers on any thread
       return 'OK';
     } finally {
       shard.release();

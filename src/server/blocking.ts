@@ -78,6 +78,8 @@ export class Blocking {
       shardOfKey(b: Uint8Array, off: number, len: number): number;
       now(): number;
       limits: TypeLimits;
+      /** A key changed by a serve (the popped key, BLMOVE's destination): for WATCH. */
+      touched?(shard: number, db: number, key: Buffer): void;
     },
   ) {
     this.slots = new WaitSlots(sab);
@@ -264,7 +266,10 @@ export class Blocking {
       shards: this.shards, limits: this.hooks.limits, shard, db, key, slot: 0, slots, reply: this.scratch, now: this.hooks.now(),
       tryHold: (i) => this.hooks.tryHold(i),
       shardOfKey: (b, o, l) => this.hooks.shardOfKey(b, o, l),
-      ready: (s, d, k) => this.readyKeys.push({ shard: s, db: d, key: k }),
+      ready: (s, d, k) => {
+        this.readyKeys.push({ shard: s, db: d, key: k });
+        this.hooks.touched?.(s, d, k);
+      },
     };
     for (;;) {
       const e = q.find(db, key, 0, key.length);
@@ -290,6 +295,7 @@ export class Blocking {
         this.deliverRetry(slot);
         continue;
       }
+      this.hooks.touched?.(shardIndex, db, key);
       this.deliver(shard, slot, this.scratch.flush()!);
     }
   }

@@ -1,6 +1,8 @@
 import type { ClientSubs } from '../pubsub/hub.js';
 import type { RespWriter } from '../protocol/resp-writer.js';
 
+import type { TxState } from './transaction.js';
+
 /** How a blocked command ends: its reply bytes, or null = run the command again. */
 export type Unblock = (reply: Buffer | null) => void;
 
@@ -21,6 +23,8 @@ export class Client {
   blocked = false;
   /** Set by a connection that can wait; null for callers that cannot block (embedded). */
   unblock: Unblock | null = null;
+  /** MULTI queue and WATCHed keys (server/transaction.ts); null outside transactions. */
+  tx: TxState | null = null;
   /** Close the connection once the replies written so far are flushed (QUIT, CLIENT KILL). */
   closeAfterReply = false;
   readonly createdAt = Date.now();

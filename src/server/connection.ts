@@ -13,6 +13,7 @@ import { E } from '../errors.js';
 import { ProtocolError, RequestParser, kReady } from '../protocol/parser.js';
 import { RespWriter } from '../protocol/resp-writer.js';
 import { Client } from './client.js';
+import { noteRead } from './read-buffers.js';
 import type { Engine } from './engine.js';
 
 export class Connection {
@@ -58,6 +59,7 @@ export class Connection {
 
   private onData(chunk: Buffer): void {
     this.engine.netIn += chunk.length;
+    noteRead(chunk.length);
     if (this.parked) {
       this.backlog.push(chunk);
       return;

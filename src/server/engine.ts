@@ -25,6 +25,8 @@ import type { Client } from './client.js';
 import { Blocking } from './blocking.js';
 import { registerServers } from '../commands/families/blocking.js';
 import { createWaitSlots } from '../sab/wait-slots.js';
+import { Transactions } from './transaction.js';
+import { WatchTable } from './watch.js';
 
 /** Memory shared by every thread of one store, besides the shards. */
 export interface GlobalHandle {
@@ -80,12 +82,23 @@ export class Engine {
       shardOfKey: (b, o, l) => this.shardOfKey(b, o, l),
       now: () => this.clock || Date.now(),
       limits: config.limits,
+      touched: (s, db, k) => this.watch.touch(s, db, k, 0, k.length),
     });
     registerServers(this.blocking);
+    this.watch = new WatchTable(this.shards, (b, o, l) => this.shardOfKey(b, o, l));
+    this.tx = new Transactions(this, this.watch);
   }
 
   /** Blocked clients of this thread, and serving them when keys become ready. */
   readonly blocking: Blocking;
+  /** WATCH counters in shard memory (server/watch.ts) and MULTI/EXEC (server/transaction.ts). */
+  readonly watch: WatchTable;
+  readonly tx: Transactions;
+
+  /** True if this thread holds every shard lock of `mask`. */
+  holds(mask: number): boolean {
+    return (mask & ~this.held) === 0;
+  }
 
   /** Lock shard i for the rest of this turn if it is free (never waits). */
   tryHold(i: number): boolean {
@@ -119,6 +132,11 @@ export class Engine {
   execute(c: Ctx, blocking = false): boolean {
     const b = c.buf, offs = c.offs, lens = c.lens, argc = c.argc;
     const client = c.client;
+    if (client.tx !== null) {
+      // In MULTI (or watching): queue, refuse, or take EXEC's locks (server/transaction.ts).
+      const r = this.tx.intercept(c, blocking);
+      if (r !== undefined) return r;
+    }
     let cmd = this.registry.lookup(b, offs[0], lens[0]);
     if (cmd === undefined) {
       c.reply.error(unknownCommandText(c));
@@ -154,7 +172,8 @@ export class Engine {
     this.processed++;
     client.lastCommand = cmd.name;
     client.lastInteraction = c.now;
-    cmd.handler(c);
+    if ((cmd.flags & F.Write) !== 0 && this.watch.active(mask)) this.watch.runWrite(c, cmd);
+    else cmd.handler(c);
     if (this.blocking.hasReady) this.blocking.serveReady();
     cmd.calls++; // after the call, as Redis counts (CONFIG RESETSTAT then counts itself)
     return true;
@@ -170,7 +189,7 @@ export class Engine {
    * Fill ctx.keyShard for key arguments and return the mask of shards the command needs (every
    * shard for whole-keyspace commands, whose declared keys still get their keyShard).
    */
-  private routeKeys(c: Ctx, cmd: Command): number {
+  routeKeys(c: Ctx, cmd: Command): number {
     if (cmd.allShards) {
       if (cmd.hasKeys) this.routeSpecKeys(c, cmd);
       return this.allMask;
@@ -214,7 +233,7 @@ export class Engine {
    * shards ends up holding them all, one acquisition each); a needed shard below a held one
    * means releasing everything and taking the union again from the lowest.
    */
-  private acquire(mask: number, blocking: boolean): boolean {
+  acquire(mask: number, blocking: boolean): boolean {
     const need = mask & ~this.held;
     if (need === 0) return true;
     let take = need;
@@ -238,7 +257,7 @@ export class Engine {
   }
 
   /** Commands run since the last flush into the shared total (INFO total_commands_processed). */
-  private processed = 0;
+  processed = 0;
   /** Bytes read and written, and error replies, since the last flush (connections add to these). */
   netIn = 0;
   netOut = 0;
@@ -315,7 +334,7 @@ function sanitize(s: string): string {
 }
 
 /** "ERR unknown command 'x', with args beginning with: 'a' 'b' " exactly as Redis 7.0 builds it. */
-function unknownCommandText(c: Ctx): string {
+export function unknownCommandText(c: Ctx): string {
   let args = '';
   for (let i = 1; i < c.argc && args.length < 128; i++) {
     args += `'${clip(c.bin(i), 128 - args.length)}' `;

@@ -1,0 +1,265 @@
+/**
+ * MULTI/EXEC on one front-end thread (Redis 7.0 multi.c semantics, atomic across shards).
+ *
+ * Queueing. A client in MULTI has a TxState. Engine.execute hands every command of such a
+ * client to intercept() first, which does Redis's processCommand checks (unknown command or
+ * subcommand, arity, auth, no-multi) and, for anything but EXEC/DISCARD/MULTI/WATCH/QUIT/RESET,
+ * copies the arguments into the state's byte buffer and replies +QUEUED. A check that fails
+ * replies the error at once and flags the transaction, so EXEC replies EXECABORT; an EXEC that
+ * itself fails a check discards the transaction with "EXECABORT ... because of: <error>".
+ *
+ * Locking. EXEC needs every shard its queued commands route to, plus the shards of the keys
+ * the client watches. intercept() computes that union and takes it with the engine's
+ * acquire() (ascending order, try-lock; a busy shard parks the connection and EXEC is retried
+ * from the start, nothing having run). The EXEC handler then checks the watches and runs each
+ * queued command through the same routing and handler as Engine.execute, without releasing or
+ * re-taking anything, so no client on any thread sees part of a transaction.
+ *
+ * Inside EXEC: one clock reading for every command (Redis freezes time in EXEC, so no key
+ * expires half-way); blocking commands cannot block (Client.unblock is null while EXEC runs, so
+ * BLPOP & co. reply as on timeout); clients blocked on keys the transaction fills are served
+ * once, after EXEC (the engine serves ready keys after the EXEC command, not after each
+ * queued one).
+ *
+ * WATCH state lives in the same TxState (a client may watch without being in MULTI); the
+ * shared-memory side is server/watch.ts.
+ */
+import type { Ctx } from '../commands/context.js';
+import { F, lookupSub, type Command } from '../commands/registry.js';
+import { E, ET } from '../errors.js';
+import type { Client } from './client.js';
+import type { Engine } from './engine.js';
+import { unknownCommandText } from './engine.js';
+import type { WatchEntry, WatchTable } from './watch.js';
+
+/** Per-client transaction state: the queue (MULTI) and the watched keys (WATCH). */
+export class TxState {
+  multi = false;
+  /** An error while queueing: EXEC replies EXECABORT. */
+  aborted = false;
+  cmds: Command[] = [];
+  /** Per queued command: index of its first argument in offs/lens, and its argc. */
+  first: number[] = [];
+  argc: number[] = [];
+  buf: Buffer = Buffer.allocUnsafe(1024);
+  used = 0;
+  offs = new Int32Array(64);
+  lens = new Int32Array(64);
+  nargs = 0;
+  watched: WatchEntry[] = [];
+
+  queue(c: Ctx, cmd: Command): void {
+    let bytes = 0;
+    for (let i = 0; i < c.argc; i++) bytes += c.lens[i];
+    if (this.used + bytes > this.buf.length) {
+      const nb = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.used + bytes));
+      this.buf.copy(nb, 0, 0, this.used);
+      this.buf = nb;
+    }
+    if (this.nargs + c.argc > this.offs.length) {
+      const n = Math.max(this.offs.length * 2, this.nargs + c.argc);
+      const o = new Int32Array(n), l = new Int32Array(n);
+      o.set(this.offs);
+      l.set(this.lens);
+      this.offs = o;
+      this.lens = l;
+    }
+    this.cmds.push(cmd);
+    this.first.push(this.nargs);
+    this.argc.push(c.argc);
+    for (let i = 0; i < c.argc; i++) {
+      const o = c.offs[i], n = c.lens[i];
+      this.buf.set(c.buf.subarray(o, o + n), this.used);
+      this.offs[this.nargs] = this.used;
+      this.lens[this.nargs++] = n;
+      this.used += n;
+    }
+  }
+
+  /** Forget the queue (not the watches). */
+  clearQueue(): void {
+    this.multi = false;
+    this.aborted = false;
+    this.cmds.length = 0;
+    this.first.length = 0;
+    this.argc.length = 0;
+    this.used = 0;
+    this.nargs = 0;
+    if (this.buf.length > 1 << 20) this.buf = Buffer.allocUnsafe(1024);
+  }
+}
+
+export class Transactions {
+  private readonly pool: TxState[] = [];
+  private readonly exec: Command;
+  private readonly passThrough: Set<Command>;
+  private readonly reset: Command;
+  /** Queued commands that may touch keys they do not declare (scripts): EXEC locks every shard. */
+  private readonly anyKey = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']);
+  private readonly allMask: number;
+  /** Argument views of the queued command being run. */
+  private offs = new Int32Array(64);
+  private lens = new Int32Array(64);
+
+  constructor(private readonly engine: Engine, readonly watch: WatchTable) {
+    const get = (n: string) => {
+      const cmd = engine.registry.get(n);
+      if (cmd === undefined) throw new Error(`transactions: command '${n}' is not registered`);
+      return cmd;
+    };
+    this.exec = get('exec');
+    this.reset = get('reset');
+    this.passThrough = new Set(['discard', 'multi', 'watch', 'quit', 'reset'].map(get));
+    this.allMask = (1 << engine.shards.length) - 1;
+  }
+
+  /** The client's state, created on first use (MULTI, WATCH). */
+  state(client: Client): TxState {
+    let tx = client.tx;
+    if (tx === null) tx = client.tx = this.pool.pop() ?? new TxState();
+    return tx;
+  }
+
+  /** Drop the queue and the watches; the client leaves transaction mode. */
+  release(client: Client): void {
+    const tx = client.tx;
+    if (tx === null) return;
+    tx.clearQueue();
+    this.watch.unwatchAll(tx.watched);
+    client.tx = null;
+    if (this.pool.length < 64) this.pool.push(tx);
+  }
+
+  /** UNWATCH: forget watched keys, keep the queue. */
+  unwatch(client: Client): void {
+    const tx = client.tx;
+    if (tx === null) return;
+    this.watch.unwatchAll(tx.watched);
+    if (!tx.multi) this.release(client);
+  }
+
+  /**
+   * Called by Engine.execute for a client with a TxState. Returns true when the command was
+   * handled here (queued, or refused with an error), false when EXEC could not take its locks
+   * (park and retry), undefined to let execute() run it normally (EXEC then holds its locks).
+   */
+  intercept(c: Ctx, blocking: boolean): boolean | undefined {
+    const engine = this.engine, client = c.client, tx = client.tx!;
+    const b = c.buf, offs = c.offs, lens = c.lens, argc = c.argc;
+    let cmd = engine.registry.lookup(b, offs[0], lens[0]);
+    if (!tx.multi) {
+      if (cmd === this.reset) this.release(client);
+      return undefined;
+    }
+    if (cmd === undefined) return this.refuse(c, unknownCommandText(c));
+    if (cmd.subcommands !== null && argc >= 2) {
+      const sub = lookupSub(cmd, b, offs[1], lens[1]);
+      if (sub === undefined) {
+        const name = c.bin(1);
+        return this.refuse(c, E.unknownSubcommand(name.length > 128 ? name.slice(0, 128) : name, cmd.name.toUpperCase()).replace(/[\r\n]/g, ' '));
+      }
+      cmd = sub;
+    }
+    if ((cmd.arity > 0 && argc !== cmd.arity) || argc < -cmd.arity) {
+      return this.refuse(c, E.wrongArity(cmd.name), cmd === this.exec);
+    }
+    if (!client.authenticated && (cmd.flags & F.NoAuth) === 0) return this.refuse(c, E.noAuth, cmd === this.exec);
+    if ((cmd.flags & F.NoMulti) !== 0) return this.refuse(c, ET.notInMulti);
+    if (cmd === this.exec) {
+      if (tx.aborted) return undefined;
+      let mask = this.watch.mask(tx.watched);
+      for (let j = 0; j < tx.cmds.length; j++) {
+        const cmd = tx.cmds[j];
+        this.point(c, tx, j);
+        mask |= this.anyKey.has(cmd.name) ? this.allMask : engine.routeKeys(c, cmd);
+      }
+      c.buf = b;
+      c.offs = offs;
+      c.lens = lens;
+      c.argc = argc;
+      if (mask !== 0 && !engine.acquire(mask, blocking)) return false;
+      return undefined;
+    }
+    if (this.passThrough.has(cmd)) {
+      if (cmd === this.reset) this.release(client);
+      return undefined;
+    }
+    tx.queue(c, cmd);
+    c.reply.simple('QUEUED');
+    return true;
+  }
+
+  /**
+   * Redis's rejectCommand inside MULTI: reply the error and flag the transaction; a refused
+   * EXEC discards it ("EXECABORT Transaction discarded because of: <error without ERR>").
+   */
+  private refuse(c: Ctx, err: string, isExec = false): true {
+    if (isExec) {
+      this.release(c.client);
+      c.reply.error(ET.execAbortBecause(err.startsWith('ERR ') ? err.slice(4) : err));
+    } else {
+      c.client.tx!.aborted = true;
+      c.reply.error(err);
+    }
+    return true;
+  }
+
+  /** Point ctx's argument views at queued command j. */
+  private point(c: Ctx, tx: TxState, j: number): void {
+    const n = tx.argc[j], f = tx.first[j];
+    if (this.offs.length < n) {
+      this.offs = new Int32Array(n * 2);
+      this.lens = new Int32Array(n * 2);
+    }
+    for (let i = 0; i < n; i++) {
+      this.offs[i] = tx.offs[f + i];
+      this.lens[i] = tx.lens[f + i];
+    }
+    c.buf = tx.buf;
+    c.offs = this.offs;
+    c.lens = this.lens;
+    c.argc = n;
+  }
+
+  /** EXEC (the handler): intercept() already holds every lock the transaction needs. */
+  run(c: Ctx): void {
+    const client = c.client, tx = client.tx;
+    if (tx === null || !tx.multi) return c.reply.error(ET.execWithoutMulti);
+    if (tx.aborted) {
+      this.release(client);
+      return c.reply.error(ET.execAbort);
+    }
+    const engine = this.engine, watch = this.watch;
+    if (tx.watched.length > 0) {
+      if (watch.dirty(tx.watched, c.now)) {
+        this.release(client);
+        return c.reply.nullArray();
+      }
+      watch.unwatchAll(tx.watched); // unwatch before running, as Redis (our own writes don't count)
+    }
+    const n = tx.cmds.length;
+    const buf = c.buf, offs = c.offs, lens = c.lens, argc = c.argc;
+    const unblock = client.unblock;
+    client.unblock = null; // blocking commands reply as on timeout
+    c.reply.array(n);
+    try {
+      for (let j = 0; j < n; j++) {
+        const cmd = tx.cmds[j];
+        this.point(c, tx, j);
+        const mask = engine.routeKeys(c, cmd);
+        if (!engine.holds(mask)) throw new Error(`EXEC: ${cmd.name} needs shards not locked`);
+        engine.processed++;
+        if ((cmd.flags & F.Write) !== 0 && watch.active(mask)) watch.runWrite(c, cmd);
+        else cmd.handler(c);
+        cmd.calls++;
+      }
+    } finally {
+      client.unblock = unblock;
+      c.buf = buf;
+      c.offs = offs;
+      c.lens = lens;
+      c.argc = argc;
+      if (client.tx === tx) this.release(client);
+    }
+  }
+}
