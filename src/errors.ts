@@ -187,3 +187,33 @@ export const ET = {
   execAbort: 'EXECABORT Transaction discarded because of previous errors.',
   execAbortBecause: (err: string) => `EXECABORT Transaction discarded because of: ${err}`,
 } as const;
+
+/** Scripting (EVAL, EVALSHA, SCRIPT, and the redis.* API inside scripts). */
+export const ELua = {
+  compile: (msg: string) => `ERR Error compiling script (new function): ${msg}`,
+  noScript: 'NOSCRIPT No matching script. Please use EVAL.',
+  negativeKeys: "ERR Number of keys can't be negative",
+  tooManyKeys: "ERR Number of keys can't be greater than number of args",
+  noArgs: 'ERR Please specify at least one argument for this redis lib call',
+  badArgType: 'ERR Lua redis lib command arguments must be strings or integers',
+  unknownCommand: 'ERR Unknown Redis command called from script',
+  wrongArgs: 'ERR Wrong number of args calling Redis command from script',
+  notAllowed: 'ERR This Redis command is not allowed from script',
+  writeInRO: 'ERR Write commands are not allowed from read-only scripts.',
+  wrongNumberOrType: 'ERR wrong number or type of arguments',
+  sha1hexArgs: 'ERR wrong number of arguments',
+  logArgs: 'ERR redis.log() requires two arguments or more.',
+  logFirstArg: 'ERR First argument must be a number (log level).',
+  logLevel: 'ERR Invalid debug level.',
+  setrespArgs: 'ERR redis.setresp() requires one argument.',
+  setrespVersion: 'ERR RESP version must be 2 or 3.',
+  setReplArgs: 'ERR redis.set_repl() requires two arguments.',
+  setReplFlags: 'ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.',
+  aclCheckCmd: 'ERR Invalid command passed to redis.acl_check_cmd()',
+  killed: 'ERR Script killed by user with SCRIPT KILL...',
+  notBusy: 'NOTBUSY No scripts in execution right now.',
+  unkillable: 'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
+  busy: 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.',
+  flushOption: 'ERR SCRIPT FLUSH only support SYNC|ASYNC option',
+  vmLoading: 'LOADING Spindle is loading the Lua VM in memory',
+} as const;

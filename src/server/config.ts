@@ -41,6 +41,8 @@ const SETTINGS: Setting[] = [
   { name: 'save', kind: 'string', default: '', immutable: true },
   { name: 'io-threads', kind: 'int', default: 1, immutable: true, min: 1, max: 128 },
   { name: 'shards', kind: 'int', default: 0, immutable: true, min: 0, max: 32 },
+  // How long a script runs before it counts as busy (SCRIPT KILL may stop it then).
+  { name: 'busy-reply-threshold', alias: 'lua-time-limit', kind: 'int', default: 5000, min: 0, max: kLLMax },
   // Encoding thresholds (Redis 7.2 names and defaults; 7.2 added listpack sets).
   { name: 'hash-max-listpack-entries', alias: 'hash-max-ziplist-entries', kind: 'int', default: 128, min: 0, max: kLLMax },
   { name: 'hash-max-listpack-value', alias: 'hash-max-ziplist-value', kind: 'int', default: 64, min: 0, max: kLLMax },

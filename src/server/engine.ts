@@ -25,6 +25,7 @@ import type { Client } from './client.js';
 import { Blocking } from './blocking.js';
 import { registerServers } from '../commands/families/blocking.js';
 import { createWaitSlots } from '../sab/wait-slots.js';
+import { createScriptFlags } from '../scripting/state.js';
 import { Transactions } from './transaction.js';
 import { WatchTable } from './watch.js';
 
@@ -37,6 +38,8 @@ export interface GlobalHandle {
   control: SharedArrayBuffer;
   /** Wait slots of blocked clients (sab/wait-slots.ts). */
   waits: SharedArrayBuffer;
+  /** SCRIPT KILL and busy-script flags (scripting/state.ts). */
+  scripts?: SharedArrayBuffer;
 }
 
 export function createGlobal(): GlobalHandle {
@@ -45,7 +48,7 @@ export function createGlobal(): GlobalHandle {
   f64[2] = Date.now();
   f64[5] = Date.now();
   new Int32Array(control)[0] = 0;
-  return { control, waits: createWaitSlots() };
+  return { control, scripts: createScriptFlags(), waits: createWaitSlots() };
 }
 
 const kClockEvery = 64;
@@ -66,6 +69,10 @@ export class Engine {
   private held = 0;
   /** The shard whose busy lock made the last execute() return false. */
   parkedOn = -1;
+  /** Scripts running on this thread (nested redis.call): blocked clients wait for the script's end. */
+  scriptDepth = 0;
+  /** A script asked to run again with every shard held (see requestRerun). */
+  private rerunShard = -1;
   private readonly allMask: number;
 
   constructor(readonly handle: StoreHandle, readonly config: Config, families: FamilyTable[]) {
@@ -174,8 +181,33 @@ export class Engine {
     client.lastInteraction = c.now;
     if ((cmd.flags & F.Write) !== 0 && this.watch.active(mask)) this.watch.runWrite(c, cmd);
     else cmd.handler(c);
-    if (this.blocking.hasReady) this.blocking.serveReady();
+    if (this.rerunShard >= 0) return this.rerunWithAllShards(c, cmd, blocking);
+    if (this.blocking.hasReady && this.scriptDepth === 0) this.blocking.serveReady();
     cmd.calls++; // after the call, as Redis counts (CONFIG RESETSTAT then counts itself)
+    return true;
+  }
+
+  /**
+   * Called by a script handler that needs shard i but could not try-lock it before changing
+   * anything (scripting/runtime.ts): execute() drops its locks and runs the command again with
+   * every shard held, at once when blocking, else after parking on shard i.
+   */
+  requestRerun(i: number): void {
+    this.rerunShard = i;
+  }
+
+  private rerunWithAllShards(c: Ctx, cmd: Command, blocking: boolean): boolean {
+    const i = this.rerunShard;
+    this.rerunShard = -1;
+    this.releaseLocks();
+    if (!blocking) {
+      this.parkedOn = i;
+      return false;
+    }
+    this.acquire(this.allMask, true);
+    cmd.handler(c);
+    if (this.blocking.hasReady && this.scriptDepth === 0) this.blocking.serveReady();
+    cmd.calls++;
     return true;
   }
 

@@ -14,6 +14,7 @@ import { setCommands } from './set.js';
 import { zsetCommands } from './zset.js';
 import { blockingCommands } from './blocking.js';
 import { sortCommands } from './sort.js';
+import { scriptingCommands } from './scripting.js';
 import { transactionCommands } from './transactions.js';
 
 export const ALL_FAMILIES: FamilyTable[] = [
@@ -31,5 +32,6 @@ export const ALL_FAMILIES: FamilyTable[] = [
   zsetCommands,
   blockingCommands,
   sortCommands,
+  scriptingCommands,
   transactionCommands,
 ];

@@ -1,0 +1,122 @@
+/**
+ * Scripting family: EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT LOAD/EXISTS/FLUSH/KILL/HELP.
+ * Parse → compile or find the script (scripting/runtime.ts) → run it under its shards' locks →
+ * reply, then the registration table. The Lua VM (wasm) is compiled when this module loads.
+ */
+import type { Ctx, FamilyTable } from '../context.js';
+import { E, ELua } from '../../errors.js';
+import { Scripting, type ScriptEntry } from '../../scripting/runtime.js';
+import { SW } from '../../scripting/state.js';
+import { loadLuaModule } from '../../scripting/vm.js';
+
+await loadLuaModule();
+
+function runtime(c: Ctx): Scripting | null {
+  const s = Scripting.of(c.engine);
+  if (s === null) c.reply.error(ELua.vmLoading);
+  return s;
+}
+
+/** numkeys (argument 2), checked as Redis checks it; null after replying an error. */
+function numKeys(c: Ctx): number | null {
+  const n = c.long(2);
+  if (n === null) {
+    c.reply.error(E.notInteger);
+    return null;
+  }
+  if (n > c.argc - 3) {
+    c.reply.error(ELua.tooManyKeys);
+    return null;
+  }
+  if (n < 0) {
+    c.reply.error(ELua.negativeKeys);
+    return null;
+  }
+  return n;
+}
+
+function evalGeneric(c: Ctx, bySha: boolean, readOnly: boolean): void {
+  const n = numKeys(c);
+  if (n === null) return;
+  const s = runtime(c);
+  if (s === null) return;
+  let entry: ScriptEntry | string | undefined;
+  if (bySha) {
+    entry = c.lens[1] === 40 ? s.cache.get(c.bin(1).toLowerCase()) : undefined;
+    if (entry === undefined) return c.reply.error(ELua.noScript);
+  } else {
+    entry = s.load(c.buf.subarray(c.offs[1], c.offs[1] + c.lens[1]));
+    if (typeof entry === 'string') return c.reply.error(entry);
+  }
+  s.exec(c, entry, n, readOnly);
+}
+
+function scriptLoad(c: Ctx): void {
+  const s = runtime(c);
+  if (s === null) return;
+  const entry = s.load(c.buf.subarray(c.offs[2], c.offs[2] + c.lens[2]));
+  if (typeof entry === 'string') return c.reply.error(entry);
+  c.reply.bulkString(entry.sha);
+}
+
+function scriptExists(c: Ctx): void {
+  const s = runtime(c);
+  if (s === null) return;
+  c.reply.array(c.argc - 2);
+  for (let i = 2; i < c.argc; i++) c.reply.int(c.lens[i] === 40 && s.cache.has(c.bin(i).toLowerCase()) ? 1 : 0);
+}
+
+function scriptFlush(c: Ctx): void {
+  if (c.argc > 3 || (c.argc === 3 && !c.is(2, 'SYNC') && !c.is(2, 'ASYNC'))) return c.reply.error(ELua.flushOption);
+  const s = runtime(c);
+  if (s === null) return;
+  s.flush();
+  c.reply.ok();
+}
+
+/** SCRIPT KILL: stops running scripts on any thread through the shared flags (scripting/state.ts). */
+function scriptKill(c: Ctx): void {
+  const s = runtime(c);
+  if (s === null) return;
+  const f = s.flags;
+  if (Atomics.load(f, SW.Running) === 0) return c.reply.error(ELua.notBusy);
+  if (Atomics.load(f, SW.BusyWrote) > 0) return c.reply.error(ELua.unkillable);
+  Atomics.add(f, SW.KillGen, 1);
+  c.reply.ok();
+}
+
+const kScriptHelp = [
+  'SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'DEBUG (YES|SYNC|NO)',
+  '    Set the debug mode for subsequent scripts executed.',
+  'EXISTS <sha1> [<sha1> ...]',
+  '    Return information about the existence of the scripts in the script cache.',
+  'FLUSH [ASYNC|SYNC]',
+  '    Flush the Lua scripts cache. Very dangerous on replicas.',
+  '    When called without the optional mode argument, the behavior is determined by the',
+  '    lazyfree-lazy-user-flush configuration directive. Valid modes are:',
+  '    * ASYNC: Asynchronously flush the scripts cache.',
+  '    * SYNC: Synchronously flush the scripts cache.',
+  'KILL',
+  '    Kill the currently executing Lua script.',
+  'LOAD <script>',
+  '    Load a script into the scripts cache without executing it.',
+  'HELP',
+  '    Prints this help.',
+];
+
+export const scriptingCommands: FamilyTable = {
+  eval: { handler: (c) => evalGeneric(c, false, false) },
+  evalsha: { handler: (c) => evalGeneric(c, true, false) },
+  eval_ro: { handler: (c) => evalGeneric(c, false, true) },
+  evalsha_ro: { handler: (c) => evalGeneric(c, true, true) },
+  script: {
+    subcommands: {
+      load: { handler: scriptLoad },
+      exists: { handler: scriptExists },
+      flush: { handler: scriptFlush },
+      kill: { handler: scriptKill },
+      help: { handler: (c) => c.replyLines(kScriptHelp) },
+    },
+  },
+};

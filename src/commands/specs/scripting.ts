@@ -1,0 +1,163 @@
+/**
+ * Scripting command specs (Redis 7.0 facts: arity, flags, ACL categories, key specs, tips),
+ * generated from a real redis-server 7.0 with scripts/spec-facts.mjs. Summaries and complexity
+ * notes are our own wording.
+ */
+import type { CommandSpec } from '../spec.js';
+
+export const SCRIPTING_SPECS: CommandSpec[] = [
+  {
+    name: 'eval',
+    summary: 'Runs a Lua script on the server with the given keys and arguments.',
+    since: '2.6.0',
+    group: 'scripting',
+    complexity: 'Depends on the script',
+    arity: -3,
+    flags: ['noscript', 'stale', 'skip_monitor', 'no_mandatory_keys', 'movablekeys'],
+    acl: ['slow', 'scripting'],
+    key_specs: [
+      { flags: ['RW', 'access', 'update'], begin_search: { index: { pos: 2 } }, find_keys: { keynum: { keynumidx: 0, firstkey: 1, step: 1 } } },
+    ],
+    arguments: [
+      { name: 'script', type: 'string' },
+      { name: 'numkeys', type: 'integer' },
+      { name: 'key', type: 'key', optional: true, multiple: true, key_spec_index: 0 },
+      { name: 'arg', type: 'string', optional: true, multiple: true },
+    ],
+  },
+  {
+    name: 'evalsha',
+    summary: 'Runs a cached Lua script, named by its SHA1 digest.',
+    since: '2.6.0',
+    group: 'scripting',
+    complexity: 'Depends on the script',
+    arity: -3,
+    flags: ['noscript', 'stale', 'skip_monitor', 'no_mandatory_keys', 'movablekeys'],
+    acl: ['slow', 'scripting'],
+    key_specs: [
+      { flags: ['RW', 'access', 'update'], begin_search: { index: { pos: 2 } }, find_keys: { keynum: { keynumidx: 0, firstkey: 1, step: 1 } } },
+    ],
+    arguments: [
+      { name: 'sha1', type: 'string' },
+      { name: 'numkeys', type: 'integer' },
+      { name: 'key', type: 'key', optional: true, multiple: true, key_spec_index: 0 },
+      { name: 'arg', type: 'string', optional: true, multiple: true },
+    ],
+  },
+  {
+    name: 'eval_ro',
+    summary: 'Runs a Lua script that may only read, with the given keys and arguments.',
+    since: '7.0.0',
+    group: 'scripting',
+    complexity: 'Depends on the script',
+    arity: -3,
+    flags: ['readonly', 'noscript', 'stale', 'skip_monitor', 'no_mandatory_keys', 'movablekeys'],
+    acl: ['slow', 'scripting'],
+    key_specs: [
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 2 } }, find_keys: { keynum: { keynumidx: 0, firstkey: 1, step: 1 } } },
+    ],
+    arguments: [
+      { name: 'script', type: 'string' },
+      { name: 'numkeys', type: 'integer' },
+      { name: 'key', type: 'key', optional: true, multiple: true, key_spec_index: 0 },
+      { name: 'arg', type: 'string', optional: true, multiple: true },
+    ],
+  },
+  {
+    name: 'evalsha_ro',
+    summary: 'Runs a cached read-only Lua script, named by its SHA1 digest.',
+    since: '7.0.0',
+    group: 'scripting',
+    complexity: 'Depends on the script',
+    arity: -3,
+    flags: ['readonly', 'noscript', 'stale', 'skip_monitor', 'no_mandatory_keys', 'movablekeys'],
+    acl: ['slow', 'scripting'],
+    key_specs: [
+      { flags: ['RO', 'access'], begin_search: { index: { pos: 2 } }, find_keys: { keynum: { keynumidx: 0, firstkey: 1, step: 1 } } },
+    ],
+    arguments: [
+      { name: 'sha1', type: 'string' },
+      { name: 'numkeys', type: 'integer' },
+      { name: 'key', type: 'key', optional: true, multiple: true, key_spec_index: 0 },
+      { name: 'arg', type: 'string', optional: true, multiple: true },
+    ],
+  },
+  {
+    name: 'script',
+    summary: 'Container for script cache subcommands.',
+    since: '2.6.0',
+    group: 'scripting',
+    complexity: 'Varies by subcommand',
+    arity: -2,
+    flags: [],
+    acl: ['slow'],
+    subcommands: [
+      {
+        name: 'script|load',
+        summary: 'Compiles a script and stores it in the script cache without running it.',
+        since: '2.6.0',
+        group: 'scripting',
+        complexity: 'O(N), N = length of the script in bytes',
+        arity: 3,
+        flags: ['noscript', 'stale'],
+        acl: ['slow', 'scripting'],
+        arguments: [
+          { name: 'script', type: 'string' },
+        ],
+        tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
+      },
+      {
+        name: 'script|exists',
+        summary: 'Tells, for each SHA1 digest, whether the script cache holds that script.',
+        since: '2.6.0',
+        group: 'scripting',
+        complexity: 'O(N), N = number of digests given',
+        arity: -3,
+        flags: ['noscript'],
+        acl: ['slow', 'scripting'],
+        arguments: [
+          { name: 'sha1', type: 'string', multiple: true },
+        ],
+        tips: ['request_policy:all_shards', 'response_policy:agg_logical_and'],
+      },
+      {
+        name: 'script|flush',
+        summary: 'Empties the script cache.',
+        since: '2.6.0',
+        group: 'scripting',
+        complexity: 'O(N), N = number of cached scripts',
+        arity: -2,
+        flags: ['noscript'],
+        acl: ['slow', 'scripting'],
+        arguments: [
+          { name: 'async', type: 'oneof', optional: true, since: '6.2.0', arguments: [
+            { name: 'async', type: 'pure-token', token: 'ASYNC' },
+            { name: 'sync', type: 'pure-token', token: 'SYNC' },
+          ] },
+        ],
+        tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
+      },
+      {
+        name: 'script|kill',
+        summary: 'Stops the script that is running, if it has not written anything yet.',
+        since: '2.6.0',
+        group: 'scripting',
+        complexity: 'O(1)',
+        arity: 2,
+        flags: ['noscript', 'allow_busy'],
+        acl: ['slow', 'scripting'],
+        tips: ['request_policy:all_shards', 'response_policy:one_succeeded'],
+      },
+      {
+        name: 'script|help',
+        summary: 'Lists the SCRIPT subcommands.',
+        since: '5.0.0',
+        group: 'scripting',
+        complexity: 'O(1)',
+        arity: 2,
+        flags: ['loading', 'stale'],
+        acl: ['slow', 'scripting'],
+      },
+    ],
+  },
+];
