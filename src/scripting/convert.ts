@@ -187,7 +187,7 @@ export function oneLine(s: string): string {
  * Write the Lua value at stack index `i` (an absolute index) to `r`. `depth` guards against
  * self-referencing tables (Redis stops nesting at the C stack limit; we reply an error).
  */
-export function luaToReply(vm: LuaVM, i: number, r: Reply, depth = 0): void {
+export function luaToReply(vm: LuaVM, i: number, r: Reply, resp: 2 | 3 = 2, depth = 0): void {
   switch (vm.type(i)) {
     case LT.String: {
       const v = vm.toBytesView(i);
@@ -195,23 +195,20 @@ export function luaToReply(vm: LuaVM, i: number, r: Reply, depth = 0): void {
       return;
     }
     case LT.Number:
-      if (vm.isInteger(i)) r.int(toIntReply(vm.toInteger(i)));
-      else r.int(truncate(vm.toNumber(i)));
+      // Redis's Lua numbers are doubles: a 5.4 integer goes through a double too.
+      r.int(truncate(vm.isInteger(i) ? Number(vm.toInteger(i)) : vm.toNumber(i)));
       return;
     case LT.Boolean:
-      if (r.resp === 3) r.bool(vm.toBoolean(i));
+      // A RESP3 boolean only when the script chose RESP3 (redis.setresp(3)).
+      if (resp === 3) r.bool(vm.toBoolean(i));
       else if (vm.toBoolean(i)) r.int(1);
       else r.nullBulk();
       return;
     case LT.Table:
-      return tableToReply(vm, i, r, depth);
+      return tableToReply(vm, i, r, resp, depth);
     default:
       r.nullBulk();
   }
-}
-
-function toIntReply(n: bigint): number | bigint {
-  return n >= -9007199254740991n && n <= 9007199254740991n ? Number(n) : n;
 }
 
 /** A Lua 5.1 number (double) cast to long long, as Redis does: truncation; out of range saturates. */
@@ -224,7 +221,7 @@ function truncate(d: number): number | bigint {
   return BigInt(t);
 }
 
-function tableToReply(vm: LuaVM, i: number, r: Reply, depth: number): void {
+function tableToReply(vm: LuaVM, i: number, r: Reply, resp: 2 | 3, depth: number): void {
   if (depth > 200) {
     r.error('ERR reached lua stack limit');
     return;
@@ -266,8 +263,8 @@ function tableToReply(vm: LuaVM, i: number, r: Reply, depth: number): void {
     vm.pushNil();
     while (vm.next(t) !== 0) {
       const top = vm.top();
-      luaToReply(vm, top - 1, r, depth + 1);
-      luaToReply(vm, top, r, depth + 1);
+      luaToReply(vm, top - 1, r, resp, depth + 1);
+      luaToReply(vm, top, r, resp, depth + 1);
       vm.pop();
     }
     vm.pop();
@@ -285,7 +282,7 @@ function tableToReply(vm: LuaVM, i: number, r: Reply, depth: number): void {
     r.set(n);
     vm.pushNil();
     while (vm.next(t) !== 0) {
-      luaToReply(vm, vm.top() - 1, r, depth + 1);
+      luaToReply(vm, vm.top() - 1, r, resp, depth + 1);
       vm.pop();
     }
     vm.pop();
@@ -316,7 +313,7 @@ function tableToReply(vm: LuaVM, i: number, r: Reply, depth: number): void {
   r.array(n);
   for (let k = 1; k <= n; k++) {
     vm.rawGetI(i, k);
-    luaToReply(vm, vm.top(), r, depth + 1);
+    luaToReply(vm, vm.top(), r, resp, depth + 1);
     vm.pop();
   }
 }

@@ -23,7 +23,7 @@ import { LuaReply, luaToReply, oneLine } from './convert.js';
 import { installBit, installStruct } from './lib-bit-struct.js';
 import { installCjson, installCmsgpack } from './lib-cjson-msgpack.js';
 import { installRedis } from './redis-api.js';
-import { fmt14g } from './numfmt.js';
+import { formatDouble } from '../protocol/reply.js';
 import { kPrelude } from './prelude.js';
 import { kHookEvery, SW, createScriptFlags } from './state.js';
 import { LT, LuaVM, luaModuleReady } from './vm.js';
@@ -193,7 +193,7 @@ export class Scripting {
       vm.setTop(base);
       return;
     }
-    if (rc === 0) luaToReply(vm, vm.top(), c.reply);
+    if (rc === 0) luaToReply(vm, vm.top(), c.reply, run.resp);
     else c.reply.error(this.errorText(entry.sha, vm.top()));
     vm.setTop(base);
   }
@@ -300,7 +300,7 @@ export class Scripting {
     return 1;
   }
 
-  /** Copy the Lua arguments into one byte buffer (numbers as Lua 5.1 prints them). */
+  /** Copy the Lua arguments into one byte buffer (numbers as Redis 7 prints them: %.17g). */
   private packArgs(argc: number): boolean {
     const vm = this.vm;
     if (this.argOffs.length < argc) {
@@ -314,7 +314,7 @@ export class Scripting {
       if (t === LT.String) v = vm.toBytesView(i);
       else if (t === LT.Number) {
         const d = vm.isInteger(i) ? Number(vm.toInteger(i)) : vm.toNumber(i);
-        v = Buffer.from(fmt14g(d), 'latin1');
+        v = Buffer.from(formatDouble(d), 'latin1'); // Redis 7 formats numbers with %.17g
       } else return false;
       if (at + v.length > this.argBuf.length) {
         const nb = new Uint8Array(Math.max(this.argBuf.length * 2, at + v.length + 1024));

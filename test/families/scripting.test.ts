@@ -27,8 +27,10 @@ describe('EVAL basics', () => {
   });
 
   it('RESP3 client: booleans and RESP3 shapes', () => {
-    expect(h.run(c3, 'EVAL', 'return true', '0')).toBe('#t\r\n');
-    expect(h.run(c3, 'EVAL', 'return false', '0')).toBe('#f\r\n');
+    expect(h.run(c3, 'EVAL', 'return true', '0')).toBe(':1\r\n');
+    expect(h.run(c3, 'EVAL', 'return false', '0')).toBe('_\r\n');
+    expect(h.run(c3, 'EVAL', 'redis.setresp(3) return true', '0')).toBe('#t\r\n');
+    expect(h.run(c3, 'EVAL', 'redis.setresp(3) return false', '0')).toBe('#f\r\n');
     expect(h.run(c3, 'EVAL', 'return {double=3.5}', '0')).toBe(',3.5\r\n');
     expect(h.run(c3, 'EVAL', 'return {map={a=1}}', '0')).toBe('%1\r\n$1\r\na\r\n:1\r\n');
     expect(h.run(c3, 'EVAL', 'return {set={x=true}}', '0')).toBe('~1\r\n$1\r\nx\r\n');
@@ -48,7 +50,7 @@ describe('EVAL basics', () => {
     expect(h.call(c, 'EVAL', 'redis.setresp(3) local r = redis.call("HGETALL", "h1") return r.map.f', '0')).toBe('v');
     expect(h.call(c, 'EVAL', 'redis.setresp(3) return redis.call("GET", "nosuch-key") == nil', '0')).toBe(1);
     expect(h.call(c, 'EVAL', 'return redis.call("INCRBYFLOAT", "fl", 1.5)', '0')).toBe('1.5');
-    expect(h.call(c, 'EVAL', 'redis.call("SET", "n1", 3.0) redis.call("SET", "n2", 10/3) return {redis.call("GET", "n1"), redis.call("GET", "n2")}', '0')).toEqual(['3', '3.3333333333333']);
+    expect(h.call(c, 'EVAL', 'redis.call("SET", "n1", 3.0) redis.call("SET", "n2", 10/3) return {redis.call("GET", "n1"), redis.call("GET", "n2")}', '0')).toEqual(['3', '3.3333333333333335']);
   });
 
   it('numbers and 5.1 compatibility helpers', () => {
