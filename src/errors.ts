@@ -55,6 +55,11 @@ export const E = {
   getkeysNoKeys: 'ERR The command has no key arguments',
   getkeysInvalidArgCount: 'ERR Invalid number of arguments specified for command',
   getkeysInvalidArgs: 'ERR Invalid arguments specified for command',
+  pubsubContext: (cmd: string) =>
+    `ERR Can't execute '${cmd}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+  subcommandSyntax: (sub: string, cmd: string) =>
+    `ERR unknown subcommand or wrong number of arguments for '${sub}'. Try ${cmd} HELP.`,
+  subscribeDenyBlocking: (cmd: string) => `ERR ${cmd} isn't allowed for a DENY BLOCKING client`,
 } as const;
 
 /** Error code of a reply text: the first word ("ERR", "WRONGTYPE", "NOAUTH", ...). */

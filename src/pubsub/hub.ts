@@ -326,3 +326,10 @@ export class PubsubHub {
 function latin1(b: Uint8Array, off: number, len: number): string {
   return Buffer.from(b.buffer, b.byteOffset + off, len).toString('latin1');
 }
+
+/** A client's [channels, patterns, shard channels] subscription counts (CLIENT LIST). */
+export function subCounts(cl: Client): [number, number, number] {
+  const s = cl.pubsub;
+  if (s === null) return [0, 0, 0];
+  return [s.names[Kind.Channel].size, s.names[Kind.Pattern].size, s.names[Kind.Shard].size];
+}

@@ -8,7 +8,11 @@
  * over the soft limit for more than soft-seconds (Redis's checkClientOutputBufferLimits). The
  * bytes counted are Node's socket write queue plus what was encoded and not yet handed to it.
  */
-import { kUnit } from '../server/config.js';
+
+/** Redis's memory units (the same table as config.ts; kept here so config.ts can import this). */
+const kUnit: Record<string, number> = {
+  b: 1, k: 1000, kb: 1024, m: 1000 * 1000, mb: 1024 * 1024, g: 1000 ** 3, gb: 1024 ** 3,
+};
 
 export const kDefaultOutputLimits = 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60';
 

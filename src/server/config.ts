@@ -20,6 +20,8 @@ interface Setting {
   clamp?: [number, number];
   /** Redis's older name for the same setting (hash-max-ziplist-entries, ...). */
   alias?: string;
+  /** Validates a value with its own syntax: the value to store, or the error's reason. */
+  custom?: (raw: string, current: string) => { value: string } | { error: string };
 }
 
 const kLLMax = 2n ** 63n - 1n;
@@ -52,6 +54,7 @@ const SETTINGS: Setting[] = [
   { name: 'zset-max-listpack-entries', alias: 'zset-max-ziplist-entries', kind: 'int', default: 128, min: 0, max: kLLMax },
   { name: 'zset-max-listpack-value', alias: 'zset-max-ziplist-value', kind: 'int', default: 64, min: 0, max: kLLMax },
   { name: 'list-max-listpack-size', alias: 'list-max-ziplist-size', kind: 'int', default: -2, min: -2147483648, max: 2147483647 },
+  { name: 'client-output-buffer-limit', kind: 'string', default: kDefaultOutputLimits, custom: parseOutputLimits },
 ];
 
 /**
@@ -95,6 +98,7 @@ function parseMemory(s: string): number | null {
 /** Redis's glob-style pattern match (stringmatchlen), used by CONFIG GET, KEYS and SCAN. */
 export { globMatch } from './glob.js';
 import { globMatch } from './glob.js';
+import { kDefaultOutputLimits, parseOutputLimits } from '../pubsub/output-limit.js';
 
 export class Config {
   private readonly values = new Map<string, ConfigValue>();
@@ -167,6 +171,11 @@ export class Config {
     if (s.immutable && !startup) return `ERR CONFIG SET failed (possibly related to argument '${s.name}') - can't set immutable config`;
     const fail = (why: string) => `ERR CONFIG SET failed (possibly related to argument '${s.name}') - ${why}`;
     let v: ConfigValue;
+    if (s.custom) {
+      const r = s.custom(raw, String(this.values.get(s.name)));
+      if ('error' in r) return fail(r.error);
+      raw = r.value;
+    }
     switch (s.kind) {
       case 'int': {
         if (!/^-?\d+$/.test(raw)) return fail('argument couldn\'t be parsed into an integer');

@@ -45,6 +45,8 @@ export class Connection {
     this.client.unblock = (reply) => this.unblocked(reply);
     this.client.queryBufferBytes = () => this.parser.pending();
     this.client.outputBufferBytes = () => socket.writableLength;
+    this.client.out = this.writer;
+    this.client.flushOut = () => this.flushPushes();
     engine.clients.set(this.client.id, this.client);
     Atomics.add(engine.gi32, 1, 1);
     engine.gf64[3]++;
@@ -131,12 +133,26 @@ export class Connection {
       }
       if (out.length > 1) this.socket.uncork();
       if (!ok) this.socket.pause();
+      if (engine.pubsub.overLimit(client)) this.close(); // client-output-buffer-limit
     }
     if (client.closeAfterReply) {
       this.closed = true;
       this.socket.end();
       this.cleanup();
     }
+  }
+
+  /** Send pub/sub messages written between turns (the hub calls this once per loop turn). */
+  private flushPushes(): void {
+    if (this.closed) return;
+    const out = this.writer.flushParts();
+    if (out === null) return;
+    if (out.length > 1) this.socket.cork();
+    for (const b of out) {
+      this.engine.netOut += b.length;
+      this.socket.write(b);
+    }
+    if (out.length > 1) this.socket.uncork();
   }
 
   private park(): void {
@@ -178,6 +194,7 @@ export class Connection {
 
   private cleanup(): void {
     if (this.client.blocked) this.engine.blocking.cancel(this.client.id);
+    if (this.client.pubsub !== null) this.engine.pubsub.unsubscribeAll(this.client);
     if (this.engine.clients.delete(this.client.id)) Atomics.sub(this.engine.gi32, 1, 1);
   }
 }

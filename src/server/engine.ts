@@ -25,6 +25,8 @@ import type { Client } from './client.js';
 import { Blocking } from './blocking.js';
 import { registerServers } from '../commands/families/blocking.js';
 import { createWaitSlots } from '../sab/wait-slots.js';
+import { PubsubHub } from '../pubsub/hub.js';
+import { createPubsub, type PubsubHandle } from '../pubsub/registry.js';
 import { createScriptFlags } from '../scripting/state.js';
 import { Transactions } from './transaction.js';
 import { WatchTable } from './watch.js';
@@ -38,6 +40,8 @@ export interface GlobalHandle {
   control: SharedArrayBuffer;
   /** Wait slots of blocked clients (sab/wait-slots.ts). */
   waits: SharedArrayBuffer;
+  /** Pub/sub registry and inbox rings (pubsub/registry.ts). */
+  pubsub: PubsubHandle;
   /** SCRIPT KILL and busy-script flags (scripting/state.ts). */
   scripts?: SharedArrayBuffer;
 }
@@ -48,10 +52,15 @@ export function createGlobal(): GlobalHandle {
   f64[2] = Date.now();
   f64[5] = Date.now();
   new Int32Array(control)[0] = 0;
-  return { control, scripts: createScriptFlags(), waits: createWaitSlots() };
+  return { control, scripts: createScriptFlags(), waits: createWaitSlots(), pubsub: createPubsub() };
 }
 
 const kClockEvery = 64;
+
+/** What a RESP2 client in subscribed mode may run (Redis's processCommand). */
+const kAllowedWhenSubscribed = new Set([
+  'ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset',
+]);
 
 export interface StoreHandle {
   shards: ShardHandle[];
@@ -92,9 +101,13 @@ export class Engine {
       touched: (s, db, k) => this.watch.touch(s, db, k, 0, k.length),
     });
     registerServers(this.blocking);
+    this.pubsub = new PubsubHub(handle.global.pubsub, config);
     this.watch = new WatchTable(this.shards, (b, o, l) => this.shardOfKey(b, o, l));
     this.tx = new Transactions(this, this.watch);
   }
+
+  /** This thread's pub/sub subscribers, and publishing to every thread's (pubsub/hub.ts). */
+  readonly pubsub: PubsubHub;
 
   /** Blocked clients of this thread, and serving them when keys become ready. */
   readonly blocking: Blocking;
@@ -164,6 +177,10 @@ export class Engine {
     }
     if (!client.authenticated && (cmd.flags & F.NoAuth) === 0) {
       c.reply.error(E.noAuth);
+      return true;
+    }
+    if (client.subCount !== 0 && client.resp === 2 && !kAllowedWhenSubscribed.has(cmd.name)) {
+      c.reply.error(E.pubsubContext(cmd.name));
       return true;
     }
     const mask = this.routeKeys(c, cmd);

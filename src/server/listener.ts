@@ -18,7 +18,8 @@ function closeIdleClients(engine: Engine): void {
   const limit = engine.config.num('timeout') * 1000;
   if (limit <= 0) return;
   const now = Date.now();
-  for (const cl of [...engine.clients.values()]) if (now - cl.lastInteraction > limit) cl.kill();
+  // Redis never times out subscribers (clientsCronHandleTimeout skips CLIENT_PUBSUB).
+  for (const cl of [...engine.clients.values()]) if (now - cl.lastInteraction > limit && cl.subCount === 0) cl.kill();
 }
 
 export function listen(engine: Engine, opts: ListenOptions): Promise<net.Server> {

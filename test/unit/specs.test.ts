@@ -16,7 +16,7 @@ describe('command spec table', () => {
 
   it('covers the expected top-level commands and subcommands', () => {
     expect(ALL_SPECS.length).toBeGreaterThanOrEqual(68 + 16 + 22 + 17 + 35);
-    expect(every.length - ALL_SPECS.length).toBe(26 + 5); // + SCRIPT LOAD/EXISTS/FLUSH/KILL/HELP
+    expect(every.length - ALL_SPECS.length).toBe(26 + 5 + 6); // + SCRIPT's five, PUBSUB's six
     for (const n of [
       'append', 'bitfield_ro', 'substr', 'lcs', 'copy', 'unlink', 'hello', 'reset', 'swapdb', 'time',
       'hset', 'hrandfield', 'hscan', 'lpush', 'lmpop', 'blpop', 'blmove', 'brpoplpush', 'blmpop', 'sadd',
@@ -31,6 +31,7 @@ describe('command spec table', () => {
     );
     expect(subs('command')).toEqual(['count', 'docs', 'getkeys', 'getkeysandflags', 'help', 'info', 'list']);
     expect(subs('config')).toEqual(['get', 'help', 'resetstat', 'set']);
+    expect(subs('pubsub')).toEqual(['channels', 'help', 'numpat', 'numsub', 'shardchannels', 'shardnumsub']);
   });
 
   it('every spec has a nonzero arity', () => {

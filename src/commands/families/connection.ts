@@ -6,6 +6,7 @@ import type { Ctx, FamilyTable } from '../context.js';
 import { E } from '../../errors.js';
 import type { Client } from '../../server/client.js';
 import { kDatabases } from '../../shard/shard.js';
+import { subCounts } from '../../pubsub/hub.js';
 
 export const kRedisVersion = '7.0.15';
 
@@ -32,12 +33,13 @@ function validName(s: Buffer): boolean {
 
 /** One CLIENT LIST line, with Redis 7's field names and order. */
 export function clientInfoLine(cl: Client, now: number): string {
-  const flags = `${cl.noEvict ? 'e' : ''}${cl.noTouch ? 'T' : ''}` || 'N';
+  const [sub, psub, ssub] = subCounts(cl);
+  const flags = `${cl.subCount !== 0 ? 'P' : ''}${cl.noEvict ? 'e' : ''}${cl.noTouch ? 'T' : ''}` || 'N';
   const qbuf = cl.queryBufferBytes();
   const omem = cl.outputBufferBytes();
   return `id=${cl.id} addr=${cl.addr} laddr=${cl.laddr} fd=${cl.fd} name=${cl.name} ` +
     `age=${Math.floor((now - cl.createdAt) / 1000)} idle=${Math.floor((now - cl.lastInteraction) / 1000)} ` +
-    `flags=${flags} db=${cl.db} sub=0 psub=0 ssub=0 multi=-1 qbuf=${qbuf} qbuf-free=0 argv-mem=0 ` +
+    `flags=${flags} db=${cl.db} sub=${sub} psub=${psub} ssub=${ssub} multi=-1 qbuf=${qbuf} qbuf-free=0 argv-mem=0 ` +
     `multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=${omem} tot-mem=${qbuf + omem} events=r ` +
     `cmd=${cl.lastCommand} user=default redir=-1 resp=${cl.resp} lib-name=${cl.libName} lib-ver=${cl.libVer}`;
 }
@@ -46,6 +48,14 @@ export function clientInfoLine(cl: Client, now: number): string {
 
 function pingCommand(c: Ctx): void {
   if (c.argc > 2) return c.reply.error(E.wrongArity('ping'));
+  if (c.client.subCount !== 0 && c.client.resp === 2) {
+    // Subscribed RESP2 clients get ["pong", argument or ""] (Redis's pingCommand).
+    c.reply.array(2);
+    c.reply.bulkString('pong');
+    if (c.argc === 1) c.reply.bulkString('');
+    else c.reply.bulk(c.buf, c.offs[1], c.lens[1]);
+    return;
+  }
   if (c.argc === 1) c.reply.simple('PONG');
   else c.reply.bulk(c.buf, c.offs[1], c.lens[1]);
 }
@@ -73,6 +83,7 @@ function resetCommand(c: Ctx): void {
   cl.name = '';
   // Redis 7.0's RESET keeps CLIENT NO-EVICT (7.2 clears it).
   cl.noTouch = false;
+  c.engine.pubsub.unsubscribeAll(cl); // leaves subscribed mode
   setResp(c, 2);
   cl.authenticated = c.engine.config.str('requirepass') === '';
   c.reply.simple('RESET');
@@ -172,7 +183,10 @@ function clientListCommand(c: Ctx): void {
       if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(t)) {
         return c.reply.error(`ERR Unknown client type '${c.bin(3)}'`);
       }
-      if (t !== 'normal') ids = new Set();
+      ids = new Set();
+      for (const cl of c.engine.clients.values()) {
+        if (t === (cl.subCount !== 0 ? 'pubsub' : 'normal')) ids.add(cl.id);
+      }
     } else return c.reply.error(E.syntax);
   }
   const now = Date.now();
@@ -238,7 +252,7 @@ function clientKillCommand(c: Ctx): void {
     if (id !== -1 && cl.id !== id) continue;
     if (addr !== null && cl.addr !== addr) continue;
     if (laddr !== null && cl.laddr !== laddr) continue;
-    if (type !== null && type !== 'normal') continue;
+    if (type !== null && type !== (cl.subCount !== 0 ? 'pubsub' : 'normal')) continue;
     void user;
     if (cl === c.client && skipme) continue;
     if (cl === c.client) cl.closeAfterReply = true;

@@ -14,6 +14,7 @@ import { setCommands } from './set.js';
 import { zsetCommands } from './zset.js';
 import { blockingCommands } from './blocking.js';
 import { sortCommands } from './sort.js';
+import { pubsubCommands } from './pubsub.js';
 import { scriptingCommands } from './scripting.js';
 import { transactionCommands } from './transactions.js';
 
@@ -32,6 +33,7 @@ export const ALL_FAMILIES: FamilyTable[] = [
   zsetCommands,
   blockingCommands,
   sortCommands,
+  pubsubCommands,
   scriptingCommands,
   transactionCommands,
 ];

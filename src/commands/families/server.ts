@@ -7,6 +7,7 @@ import type { Ctx, FamilyTable } from '../context.js';
 import { E } from '../../errors.js';
 import { Stat, kAvgTtlBase, kDatabases } from '../../shard/shard.js';
 import { kRedisVersion } from './connection.js';
+import { Kind } from '../../pubsub/registry.js';
 
 const kRunId = Array.from({ length: 40 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
 const kDefaultSections = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'errorstats', 'cluster', 'keyspace'];
@@ -102,7 +103,8 @@ function sectionStats(c: Ctx): Fields {
     ['total_net_input_bytes', c.engine.gf64[6] + c.engine.netIn],
     ['total_net_output_bytes', c.engine.gf64[7]],
     ['rejected_connections', 0], ['expired_keys', expired], ['evicted_keys', 0],
-    ['keyspace_hits', hits], ['keyspace_misses', misses], ['pubsub_channels', 0], ['pubsub_patterns', 0],
+    ['keyspace_hits', hits], ['keyspace_misses', misses], ['pubsub_channels', c.engine.pubsub.count(Kind.Channel)],
+    ['pubsub_patterns', c.engine.pubsub.count(Kind.Pattern)], ['pubsubshard_channels', c.engine.pubsub.count(Kind.Shard)],
     ['total_error_replies', c.engine.gf64[8]],
     ['spindle_lock_contended', contended], ['spindle_active_expire_cycles', cycles],
   ];

@@ -11,6 +11,7 @@ import { HASH_SPECS } from './hash.js';
 import { LIST_SPECS } from './list.js';
 import { SET_SPECS } from './set.js';
 import { ZSET_SPECS } from './zset.js';
+import { PUBSUB_SPECS } from './pubsub.js';
 import { SCRIPTING_SPECS } from './scripting.js';
 import { TRANSACTION_SPECS } from './transactions.js';
 
@@ -25,6 +26,7 @@ export const ALL_SPECS: CommandSpec[] = [
   ...LIST_SPECS,
   ...SET_SPECS,
   ...ZSET_SPECS,
+  ...PUBSUB_SPECS,
   ...SCRIPTING_SPECS,
   ...TRANSACTION_SPECS,
 ];
