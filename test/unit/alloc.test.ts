@@ -480,3 +480,20 @@ describe('Heap: randomized alloc/free', () => {
     expect(maxUsed).toBeGreaterThan(0);
   });
 });
+
+describe('Heap.calloc', () => {
+  it('zeroes reused blocks (small and large, odd sizes) and hands out fresh memory as zero', () => {
+    const heap = newHeap(1 << 20);
+    for (const bytes of [24, 100, 5000, 40_000, 100_003]) {
+      const p = heap.alloc(bytes);
+      heap.u8.fill(0xab, p * 8, p * 8 + bytes);
+      heap.free(p, bytes);
+      const q = heap.calloc(bytes);
+      expect(q).toBe(p); // the dirty block came back
+      expect(heap.u8.subarray(q * 8, q * 8 + bytes).every((b) => b === 0)).toBe(true);
+      heap.free(q, bytes);
+    }
+    const fresh = heap.calloc(3 << 20); // beyond the initial size: grown, never used
+    expect(heap.u8.subarray(fresh * 8, fresh * 8 + (3 << 20)).every((b) => b === 0)).toBe(true);
+  });
+});
