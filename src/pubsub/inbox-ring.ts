@@ -189,15 +189,33 @@ export class InboxRing {
     return true;
   }
 
+  /** True if a record of `len` payload bytes would fit right now (a snapshot). */
+  hasRoom(len: number): boolean {
+    const h = this.hu32, cap = this.capacity, need = footprint(len);
+    const w = Atomics.load(h, kReserveField), r = Atomics.load(h, kReadField);
+    const pos = w & this.mask;
+    const skip = need <= cap - pos ? 0 : cap - pos;
+    return cap - ((w - r) | 0) >= skip + need;
+  }
+
   /**
-   * Producer: resolve when space may have been freed (or after timeoutMs). The caller retries
-   * its push; several producers may wait at once (the consumer wakes them all).
+   * Producer: resolve when space for `len` bytes may have been freed (or after timeoutMs). The
+   * caller retries its push; several producers may wait at once (the consumer wakes them all).
    */
-  async waitForSpaceAsync(timeoutMs = 50): Promise<void> {
+  async waitForSpaceAsync(len: number, timeoutMs = 50): Promise<void> {
     const h = this.hi32;
     Atomics.store(h, kSpaceWaitField, 1);
+    if (this.hasRoom(len)) return; // re-check after announcing: no lost wake-up
     const r = Atomics.waitAsync(h, kSpaceWaitField, 1, timeoutMs);
     if (r.async) await r.value;
+  }
+
+  /** Producer, blocking variant for worker threads: Atomics.wait until space may be free. */
+  waitForSpace(len: number, timeoutMs = 50): void {
+    const h = this.hi32;
+    Atomics.store(h, kSpaceWaitField, 1);
+    if (this.hasRoom(len)) return;
+    Atomics.wait(h, kSpaceWaitField, 1, timeoutMs);
   }
 
   // ------------------------------------------------------------------ consumer (owner thread)

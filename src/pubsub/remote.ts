@@ -148,7 +148,7 @@ export class Remote {
         ob.queue.splice(0, i);
         i = 0;
       }
-      await r.waitForSpaceAsync(20);
+      await r.waitForSpaceAsync(ob.queue[i].length, 20);
     }
     this.outboxes.delete(t);
   }
