@@ -209,6 +209,7 @@ export class PubsubHub {
   /** Deliver to this thread's subscribers; returns how many deliveries were made. */
   deliverLocal(kind: Kind, b: Uint8Array, off: number, len: number, p: Uint8Array, poff: number, plen: number): number {
     let n = 0;
+    this.syncLimits();
     const chan = latin1(b, off, len);
     const set = this.local[kind].get(chan);
     if (set !== undefined) {
