@@ -70,13 +70,41 @@ const kMaskCount = 8;
 let mod: Mod | null = null;
 let loading: Promise<void> | null = null;
 
-/** Compile the wasm module for this thread (once). Resolve it before creating a LuaVM. */
+/**
+ * Compile the wasm module for this thread (once). Resolve it before creating a LuaVM.
+ *
+ * wasmoon's build wraps every export in an assertion wrapper (`function () { assert(...);
+ * return fn.apply(null, arguments) }`), which costs more than most of the Lua API calls
+ * themselves. The raw WebAssembly exports are captured while the module instantiates and
+ * used directly wherever the wasm exports the same function (same arguments, same results).
+ */
 export function loadLuaModule(): Promise<void> {
   if (loading === null) {
     const require = createRequire(import.meta.url);
     const { LuaWasm } = require('wasmoon') as { LuaWasm: { initialize(): Promise<{ module: Mod }> } };
+    const wa = WebAssembly as unknown as { instantiate: (...a: unknown[]) => Promise<unknown> };
+    const orig = wa.instantiate;
+    let raw: Record<string, unknown> | null = null;
+    wa.instantiate = async function (this: unknown, ...args: unknown[]) {
+      const r = (await orig.apply(this, args)) as { instance?: WebAssembly.Instance } & WebAssembly.Instance;
+      const inst = r.instance ?? r;
+      raw ??= inst.exports as Record<string, unknown>;
+      return r;
+    };
     loading = LuaWasm.initialize().then((w) => {
+      wa.instantiate = orig;
+      const m = w.module as unknown as Record<string, unknown>;
+      if (raw !== null) {
+        for (const k of Object.keys(m)) {
+          if (k[0] !== '_' || typeof m[k] !== 'function') continue;
+          const f = raw[k.slice(1)];
+          if (typeof f === 'function') m[k] = f;
+        }
+      }
       mod = w.module;
+    }, (err) => {
+      wa.instantiate = orig;
+      throw err;
     });
   }
   return loading;
