@@ -47,6 +47,8 @@ export interface RunState {
   busy: boolean;
   /** Set when the script must be abandoned and run again with every shard held. */
   rerun: boolean;
+  /** The busy shard that made it so. */
+  rerunShard: number;
   killed: boolean;
 }
 
@@ -169,7 +171,7 @@ export class Scripting {
     const flags = this.flags;
     const run: RunState = {
       c, entry, readOnly, wrote: false, resp: 2, start: Date.now(), killGen: Atomics.load(flags, SW.KillGen),
-      busy: false, rerun: false, killed: false,
+      busy: false, rerun: false, rerunShard: 0, killed: false,
     };
     this.run = run;
     engine.scriptDepth++;
@@ -191,6 +193,7 @@ export class Scripting {
     if (run.rerun) {
       entry.undeclared = true;
       vm.setTop(base);
+      engine.requestRerun(run.rerunShard);
       return;
     }
     if (rc === 0) luaToReply(vm, vm.top(), c.reply, run.resp);
@@ -337,9 +340,14 @@ export class Scripting {
   private holdShardsOf(cmd: Command, argc: number, run: RunState): boolean {
     const engine = this.engine;
     const n = engine.shards.length;
-    if (n === 1) return engine.tryHold(0) || this.waitFor(0, run);
+    if (n === 1) return engine.tryHold(0) || this.waitFor(0, run) || ((run.rerunShard = 0), false);
     if (cmd.allShards) {
-      for (let i = 0; i < n; i++) if (!engine.tryHold(i) && !this.waitFor(i, run)) return false;
+      for (let i = 0; i < n; i++) {
+        if (!engine.tryHold(i) && !this.waitFor(i, run)) {
+          run.rerunShard = i;
+          return false;
+        }
+      }
       run.entry.undeclared = true;
       return true;
     }
@@ -350,7 +358,10 @@ export class Scripting {
       if (!ok || i >= argc) return;
       const s = engine.shardOfSlot[keySlot(b, offs[i], lens[i])];
       if (!this.declared(s, run)) run.entry.undeclared = true;
-      if (!engine.tryHold(s) && !this.waitFor(s, run)) ok = false;
+      if (!engine.tryHold(s) && !this.waitFor(s, run)) {
+        ok = false;
+        run.rerunShard = s;
+      }
     };
     const sk = cmd.simpleKeys;
     if (sk !== null) {
