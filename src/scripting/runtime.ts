@@ -50,6 +50,8 @@ export interface RunState {
   /** The busy shard that made it so. */
   rerunShard: number;
   killed: boolean;
+  /** False inside EXEC (which calls handlers itself): a busy shard is waited for instead. */
+  canRerun: boolean;
 }
 
 const byEngine = new WeakMap<Engine, Scripting>();
@@ -141,12 +143,15 @@ export class Scripting {
    */
   exec(c: Ctx, entry: ScriptEntry, numkeys: number, readOnly: boolean): void {
     const engine = this.engine, vm = this.vm;
+    const canRerun = (c.client as { tx?: { multi?: boolean } | null }).tx?.multi !== true;
     if (entry.undeclared) {
       for (let i = 0; i < engine.shards.length; i++) {
-        if (!engine.tryHold(i)) {
+        if (engine.tryHold(i)) continue;
+        if (canRerun) {
           engine.requestRerun(i);
           return;
         }
+        this.spinFor(i);
       }
     }
     const base = vm.top();
@@ -171,7 +176,7 @@ export class Scripting {
     const flags = this.flags;
     const run: RunState = {
       c, entry, readOnly, wrote: false, resp: 2, start: Date.now(), killGen: Atomics.load(flags, SW.KillGen),
-      busy: false, rerun: false, rerunShard: 0, killed: false,
+      busy: false, rerun: false, rerunShard: 0, killed: false, canRerun,
     };
     this.run = run;
     engine.scriptDepth++;
@@ -384,11 +389,19 @@ export class Scripting {
     return false;
   }
 
-  /** A needed shard is busy. Before any write: abandon (false). After one: wait for it. */
+  /**
+   * A needed shard is busy. Before any write: abandon (false), the engine runs the script again
+   * with every shard. After a write (or inside EXEC): wait for it, out of order (docs/lua-vm.md).
+   */
   private waitFor(s: number, run: RunState): boolean {
-    if (!run.wrote) return false;
-    const sleeper = new Int32Array(new SharedArrayBuffer(4));
-    while (!this.engine.tryHold(s)) Atomics.wait(sleeper, 0, 0, 1);
+    if (!run.wrote && run.canRerun) return false;
+    this.spinFor(s);
     return true;
+  }
+
+  private readonly sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+  private spinFor(s: number): void {
+    while (!this.engine.tryHold(s)) Atomics.wait(this.sleeper, 0, 0, 1);
   }
 }

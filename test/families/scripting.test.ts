@@ -169,3 +169,14 @@ return 0`;
     expect(h.call(c, 'EVALSHA', sha, '1', 'rl:u1', String(now + 60_001), '60000', '10', 'later')).toBe(1);
   });
 });
+
+describe('inside MULTI/EXEC', () => {
+  it('EVAL is queued and runs in EXEC, over declared and undeclared keys', () => {
+    const [a, b] = keysOnBothShards(h, 'mx');
+    expect(h.call(c, 'MULTI')).toBe('OK');
+    expect(h.call(c, 'EVAL', 'return redis.call("INCR", KEYS[1])', '1', a)).toBe('QUEUED');
+    expect(h.call(c, 'EVAL', 'return redis.call("INCR", ARGV[1])', '0', b)).toBe('QUEUED');
+    expect(h.call(c, 'EXEC')).toEqual([1, 1]);
+    expect(h.call(c, 'MGET', a, b)).toEqual(['1', '1']);
+  });
+});
