@@ -81,6 +81,7 @@ export class LuaReply implements Reply {
 
   private open(n: number, kind: 0 | 1 | 2): void {
     const vm = this.vm;
+    vm.checkStack(8);
     if (kind !== 0) vm.newTable(0, 1);
     vm.newTable(kind === 0 ? n : 0, kind === 0 ? 0 : n);
     if (n === 0) {
@@ -226,6 +227,7 @@ function tableToReply(vm: LuaVM, i: number, r: Reply, resp: 2 | 3, depth: number
     r.error('ERR reached lua stack limit');
     return;
   }
+  vm.checkStack(8);
   // err, then ok, then the RESP3 shapes, as Redis checks them.
   if (vm.getField(i, 'err') === LT.String) {
     r.error(oneLine(vm.toUtf8(-1)));

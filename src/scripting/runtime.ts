@@ -275,7 +275,7 @@ export class Scripting {
     if (!this.packArgs(argc)) return this.fail(raise, ELua.badArgType);
     const engine = this.engine, b = this.argBuf, offs = this.argOffs, lens = this.argLens;
     let cmd = engine.registry.lookup(b, offs[0], lens[0]);
-    if (cmd !== undefined && cmd.subcommands !== null && argc >= 2) cmd = lookupSub(cmd, b, offs[1], lens[1]) ?? cmd;
+    if (cmd !== undefined && cmd.subcommands !== null && argc >= 2) cmd = lookupSub(cmd, b, offs[1], lens[1]);
     if (cmd === undefined) return this.fail(raise, ELua.unknownCommand);
     if ((cmd.arity > 0 && argc !== cmd.arity) || argc < -cmd.arity) return this.fail(raise, ELua.wrongArgs);
     if ((cmd.flags & F.Noscript) !== 0) return this.fail(raise, ELua.notAllowed);
@@ -294,7 +294,9 @@ export class Scripting {
     ctx.argc = argc;
     const reply = this.reply;
     reply.reset(run.resp);
+    const top = vm.top();
     engine.execute(ctx, true);
+    if (vm.top() === top) vm.pushBoolean(false); // a handler that replied nothing (never expected)
     if (raise && reply.errorText !== null) return vm.raise();
     return 1;
   }

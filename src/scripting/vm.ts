@@ -55,6 +55,7 @@ interface Mod {
   _luaL_unref(L: number, t: number, r: number): void;
   _lua_sethook(L: number, fn: number, mask: number, count: number): void;
   _lua_rotate(L: number, i: number, n: number): void;
+  _lua_checkstack(L: number, n: number): number;
   _lua_pushlightuserdata(L: number, p: number): void;
   _lua_setupvalue(L: number, f: number, n: number): number;
 }
@@ -184,6 +185,10 @@ export class LuaVM {
   toBin(i: number): string { return this.dec.decode(this.toBytesView(i)); }
   toUtf8(i: number): string { return Buffer.from(this.toBytesView(i)).toString('utf8'); }
 
+  /** Make room for n more stack slots (the C API does not check in release builds). */
+  checkStack(n: number): void {
+    if (this.m._lua_checkstack(this.L, n) === 0) throw new Error('Lua stack overflow');
+  }
   pushNil(): void { this.m._lua_pushnil(this.L); }
   pushNumber(n: number): void { this.m._lua_pushnumber(this.L, n); }
   pushInteger(n: number | bigint): void { this.m._lua_pushinteger(this.L, BigInt(n)); }

@@ -65,6 +65,8 @@ const cases: Case[] = [
       e0('return redis.error_reply("ABC")'), e0('return redis.error_reply("")'),
       ['EVALSHA', '0123456789012345678901234567890123456789', '0'], ['EVALSHA', 'short', '0'],
       ['EVAL_RO', 'return redis.call("set","a","b")', '0'], ['EVAL_RO', 'return redis.call("get","a")', '0'],
+      e0('return redis.call("config", "nosuch")'), e0('return redis.call("object")'),
+      e0('local t = {} local c = t for i = 1, 100 do c[1] = {} c = c[1] end return t'),
       e0('string.x = 1'), e0('redis = 1'), e0('return os'), e0('return io'), e0('return dofile'), e0('return loadfile'),
     ],
   },
