@@ -31,6 +31,7 @@ import type { Client } from './client.js';
 import type { Engine } from './engine.js';
 import { unknownCommandText } from './engine.js';
 import type { WatchEntry, WatchTable } from './watch.js';
+import { copyBytes } from '../sab/bytes.js';
 
 /** Per-client transaction state: the queue (MULTI) and the watched keys (WATCH). */
 export class TxState {
@@ -68,8 +69,8 @@ export class TxState {
     this.first.push(this.nargs);
     this.argc.push(c.argc);
     for (let i = 0; i < c.argc; i++) {
-      const o = c.offs[i], n = c.lens[i];
-      this.buf.set(c.buf.subarray(o, o + n), this.used);
+      const n = c.lens[i];
+      copyBytes(this.buf, this.used, c.buf, c.offs[i], n);
       this.offs[this.nargs] = this.used;
       this.lens[this.nargs++] = n;
       this.used += n;
