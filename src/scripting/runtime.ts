@@ -25,7 +25,7 @@ import { installCjson, installCmsgpack } from './lib-cjson-msgpack.js';
 import { installRedis } from './redis-api.js';
 import { formatDouble } from '../protocol/reply.js';
 import { kPrelude } from './prelude.js';
-import { kHookEvery, SW, createScriptFlags } from './state.js';
+import { kHookEvery, SW, ScriptShared, createScriptFlags } from './state.js';
 import { LT, LuaVM, luaModuleReady } from './vm.js';
 
 export interface ScriptEntry {
@@ -64,6 +64,10 @@ export class Scripting {
   readonly vm: LuaVM;
   readonly cache = new Map<string, ScriptEntry>();
   readonly flags: Int32Array;
+  /** Script bodies and flags shared with the other threads (state.ts). */
+  readonly shared: ScriptShared;
+  /** The shared flush generation the local cache belongs to. */
+  private gen: number;
   run: RunState | null = null;
   private readonly envRef: number;
   private readonly gRef: number;
@@ -93,7 +97,9 @@ export class Scripting {
 
   private constructor(readonly engine: Engine) {
     const g = engine.handle.global as { scripts?: SharedArrayBuffer };
-    this.flags = new Int32Array(g.scripts ?? createScriptFlags());
+    this.shared = new ScriptShared(g.scripts ?? createScriptFlags());
+    this.flags = this.shared.flags;
+    this.gen = this.shared.flushGen();
     const vm = (this.vm = new LuaVM());
     this.reply = new LuaReply(vm);
     this.inner = new Ctx(engine, this.luaClient, this.reply);
@@ -111,8 +117,36 @@ export class Scripting {
     vm.setHook(() => this.hook(), kHookEvery);
   }
 
+  /** Drop the local cache when another thread ran SCRIPT FLUSH. */
+  private sync(): void {
+    const g = this.shared.flushGen();
+    if (g !== this.gen) {
+      this.flushLocal();
+      this.gen = g;
+    }
+  }
+
+  /** The script with this sha (40 hex digits, any case), compiled here if another thread loaded it. */
+  lookup(sha: string): ScriptEntry | undefined {
+    this.sync();
+    sha = sha.toLowerCase();
+    const hit = this.cache.get(sha);
+    if (hit !== undefined) return hit;
+    const body = this.shared.find(sha);
+    if (body === null) return undefined;
+    const e = this.load(body, false);
+    return typeof e === 'string' ? undefined : e;
+  }
+
+  exists(sha: string): boolean {
+    this.sync();
+    sha = sha.toLowerCase();
+    return this.cache.has(sha) || this.shared.find(sha) !== null;
+  }
+
   /** Compile (or find) a script. Returns the entry, or the error text. */
-  load(body: Uint8Array): ScriptEntry | string {
+  load(body: Uint8Array, share = true): ScriptEntry | string {
+    this.sync();
     const sha = sha1hex(body);
     const hit = this.cache.get(sha);
     if (hit !== undefined) return hit;
@@ -126,10 +160,18 @@ export class Scripting {
     vm.setUpvalue(-2, 1);
     const entry = { sha, body: Buffer.from(body), ref: vm.ref(), undeclared: false };
     this.cache.set(sha, entry);
+    if (share) this.shared.add(sha, body);
     return entry;
   }
 
+  /** SCRIPT FLUSH: every thread's cache. */
   flush(): void {
+    this.shared.flush();
+    this.gen = this.shared.flushGen();
+    this.flushLocal();
+  }
+
+  private flushLocal(): void {
     for (const e of this.cache.values()) this.vm.unref(e.ref);
     this.cache.clear();
     // A full collection frees the dropped functions now (collectgarbage is a global of G).

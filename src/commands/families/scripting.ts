@@ -42,7 +42,7 @@ function evalGeneric(c: Ctx, bySha: boolean, readOnly: boolean): void {
   if (s === null) return;
   let entry: ScriptEntry | string | undefined;
   if (bySha) {
-    entry = c.lens[1] === 40 ? s.cache.get(c.bin(1).toLowerCase()) : undefined;
+    entry = c.lens[1] === 40 ? s.lookup(c.bin(1)) : undefined;
     if (entry === undefined) return c.reply.error(ELua.noScript);
   } else {
     entry = s.load(c.buf.subarray(c.offs[1], c.offs[1] + c.lens[1]));
@@ -63,7 +63,7 @@ function scriptExists(c: Ctx): void {
   const s = runtime(c);
   if (s === null) return;
   c.reply.array(c.argc - 2);
-  for (let i = 2; i < c.argc; i++) c.reply.int(c.lens[i] === 40 && s.cache.has(c.bin(i).toLowerCase()) ? 1 : 0);
+  for (let i = 2; i < c.argc; i++) c.reply.int(c.lens[i] === 40 && s.exists(c.bin(i)) ? 1 : 0);
 }
 
 function scriptFlush(c: Ctx): void {
