@@ -186,6 +186,7 @@ export class Transactions {
       return undefined;
     }
     tx.queue(c, cmd);
+    client.lastCommand = cmd.name; // CLIENT LIST's cmd= shows the last queued command, as Redis
     c.reply.simple('QUEUED');
     return true;
   }
@@ -244,7 +245,7 @@ export class Transactions {
     client.unblock = null; // blocking commands reply as on timeout
     c.reply.array(n);
     try {
-      for (let j = 0; j < n; j++) {
+      for (let j = 0; j < n && client.tx === tx; j++) { // (a command may close the client: CLIENT KILL)
         const cmd = tx.cmds[j];
         this.point(c, tx, j);
         const mask = engine.routeKeys(c, cmd);

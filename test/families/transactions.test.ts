@@ -6,6 +6,7 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { createHarness } from './harness.js';
 import { keysOnBothShards } from './family-kit.js';
 import type { Client } from '../../src/server/client.js';
+import { clientInfoLine } from '../../src/commands/families/connection.js';
 
 const h = createHarness({ shards: 3 });
 afterAll(() => h.close());
@@ -74,6 +75,15 @@ describe('MULTI / EXEC basics', () => {
     expect(h.run(c, 'WATCH', 'x')).toBe('-ERR WATCH inside MULTI is not allowed\r\n');
     expect(h.run(c, 'SET', 'n', '1')).toBe(Q);
     expect(h.run(c, 'EXEC')).toBe('*1\r\n+OK\r\n');
+  });
+
+  it('CLIENT LIST shows flag x and the queued count while in MULTI, and the last queued command', () => {
+    expect(h.run(c, 'MULTI')).toBe(OK);
+    h.run(c, 'SET', 'a', '1');
+    h.run(c, 'GET', 'a');
+    expect(clientInfoLine(c, Date.now())).toMatch(/ flags=x db=0 .* multi=2 .* cmd=get /);
+    expect(h.run(c, 'DISCARD')).toBe(OK);
+    expect(clientInfoLine(c, Date.now())).toMatch(/ flags=N .* multi=-1 .* cmd=discard /);
   });
 
   it('UNWATCH inside MULTI is queued', () => {

@@ -34,12 +34,12 @@ function validName(s: Buffer): boolean {
 /** One CLIENT LIST line, with Redis 7's field names and order. */
 export function clientInfoLine(cl: Client, now: number): string {
   const [sub, psub, ssub] = subCounts(cl);
-  const flags = `${cl.subCount !== 0 ? 'P' : ''}${cl.noEvict ? 'e' : ''}${cl.noTouch ? 'T' : ''}` || 'N';
+  const flags = `${cl.subCount !== 0 ? 'P' : ''}${cl.tx?.multi ? 'x' : ''}${cl.noEvict ? 'e' : ''}${cl.noTouch ? 'T' : ''}` || 'N';
   const qbuf = cl.queryBufferBytes();
   const omem = cl.outputBufferBytes();
   return `id=${cl.id} addr=${cl.addr} laddr=${cl.laddr} fd=${cl.fd} name=${cl.name} ` +
     `age=${Math.floor((now - cl.createdAt) / 1000)} idle=${Math.floor((now - cl.lastInteraction) / 1000)} ` +
-    `flags=${flags} db=${cl.db} sub=${sub} psub=${psub} ssub=${ssub} multi=-1 qbuf=${qbuf} qbuf-free=0 argv-mem=0 ` +
+    `flags=${flags} db=${cl.db} sub=${sub} psub=${psub} ssub=${ssub} multi=${cl.tx?.multi ? cl.tx.cmds.length : -1} qbuf=${qbuf} qbuf-free=0 argv-mem=0 ` +
     `multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=${omem} tot-mem=${qbuf + omem} events=r ` +
     `cmd=${cl.lastCommand} user=default redir=-1 resp=${cl.resp} lib-name=${cl.libName} lib-ver=${cl.libVer}`;
 }
