@@ -18,7 +18,7 @@ import { eqUpper, parseLong } from '../commands/args.js';
 import { keySlot } from '../sab/hash.js';
 import type { Engine } from '../server/engine.js';
 import { Client } from '../server/client.js';
-import { ELua } from '../errors.js';
+import { EFn, ELua } from '../errors.js';
 import { LuaReply, luaToReply, oneLine } from './convert.js';
 import { installBit, installStruct } from './lib-bit-struct.js';
 import { installCjson, installCmsgpack } from './lib-cjson-msgpack.js';
@@ -34,6 +34,8 @@ export interface ScriptEntry {
   ref: number;
   /** Seen touching a key that was not declared in KEYS: lock every shard from now on. */
   undeclared: boolean;
+  /** A function (FCALL): called with the KEYS and ARGV tables as its two arguments; `sha` is its name. */
+  fn?: boolean;
 }
 
 export interface RunState {
@@ -55,6 +57,7 @@ export interface RunState {
 }
 
 const byEngine = new WeakMap<Engine, Scripting>();
+const fnByEngine = new WeakMap<Engine, Scripting>();
 
 export function sha1hex(b: Uint8Array): string {
   return createHash('sha1').update(b).digest('hex');
@@ -83,6 +86,24 @@ export class Scripting {
   private argBuf = new Uint8Array(1024);
   private argOffs = new Int32Array(16);
   private argLens = new Int32Array(16);
+  /** Functions VM only: while a library loads, the time (ms) after which it is stopped (0: none). */
+  loadDeadline = 0;
+  /** Called once when the running script passes busy-reply-threshold (FUNCTION STATS publishes it). */
+  onBusy: ((run: RunState) => void) | null = null;
+
+  /**
+   * The runtime of this engine's functions (FCALL): a second VM, as Redis keeps functions in a
+   * Lua state of their own, with the function flags words (FUNCTION KILL) of the shared state.
+   */
+  static forFunctions(engine: Engine): Scripting | null {
+    let s = fnByEngine.get(engine);
+    if (s === undefined) {
+      if (!luaModuleReady()) return null;
+      s = new Scripting(engine, true);
+      fnByEngine.set(engine, s);
+    }
+    return s;
+  }
 
   /** The engine's runtime, created on first use; null while the wasm module is still loading. */
   static of(engine: Engine): Scripting | null {
@@ -95,10 +116,10 @@ export class Scripting {
     return s;
   }
 
-  private constructor(readonly engine: Engine) {
+  private constructor(readonly engine: Engine, functions = false) {
     const g = engine.handle.global as { scripts?: SharedArrayBuffer };
     this.shared = new ScriptShared(g.scripts ?? createScriptFlags());
-    this.flags = this.shared.flags;
+    this.flags = functions ? this.shared.fnFlags : this.shared.flags;
     this.gen = this.shared.flushGen();
     const vm = (this.vm = new LuaVM());
     this.reply = new LuaReply(vm);
@@ -197,20 +218,26 @@ export class Scripting {
       }
     }
     const base = vm.top();
-    vm.pushRef(this.gRef);
+    const fn = entry.fn === true;
+    if (fn) {
+      vm.pushRef(this.handlerRef);
+      vm.pushRef(entry.ref);
+    } else vm.pushRef(this.gRef);
     vm.newTable(numkeys, 0);
     for (let i = 0; i < numkeys; i++) {
       vm.pushBytes(c.buf, c.offs[3 + i], c.lens[3 + i]);
       vm.rawSetI(-2, i + 1);
     }
-    vm.setField(-2, 'KEYS');
+    if (!fn) vm.setField(-2, 'KEYS');
     vm.newTable(c.argc - 3 - numkeys, 0);
     for (let i = 3 + numkeys, k = 1; i < c.argc; i++, k++) {
       vm.pushBytes(c.buf, c.offs[i], c.lens[i]);
       vm.rawSetI(-2, k);
     }
-    vm.setField(-2, 'ARGV');
-    vm.pop();
+    if (!fn) {
+      vm.setField(-2, 'ARGV');
+      vm.pop();
+    }
     const lc = this.luaClient;
     lc.db = c.client.db;
     lc.resp = 2;
@@ -225,9 +252,12 @@ export class Scripting {
     Atomics.add(flags, SW.Running, 1);
     let rc: number;
     try {
-      vm.pushRef(this.handlerRef);
-      vm.pushRef(entry.ref);
-      rc = vm.pcall(0, 1, base + 1);
+      if (fn) rc = vm.pcall(2, 1, base + 1);
+      else {
+        vm.pushRef(this.handlerRef);
+        vm.pushRef(entry.ref);
+        rc = vm.pcall(0, 1, base + 1);
+      }
     } finally {
       this.run = null;
       engine.scriptDepth--;
@@ -267,6 +297,10 @@ export class Scripting {
 
   /** The instruction hook: SCRIPT KILL, busy-reply-threshold, and abandoning a rerun. */
   private hook(): void {
+    if (this.loadDeadline !== 0 && Date.now() > this.loadDeadline) {
+      this.loadDeadline = 0;
+      this.raiseErr(EFn.loadTimeout);
+    }
     const run = this.run;
     if (run === null) return;
     if (run.rerun) this.raiseRerun();
@@ -276,6 +310,7 @@ export class Scripting {
         run.busy = true;
         Atomics.add(this.flags, SW.Busy, 1);
         if (run.wrote) Atomics.add(this.flags, SW.BusyWrote, 1);
+        this.onBusy?.(run);
       }
     }
     if (!run.wrote && Atomics.load(this.flags, SW.KillGen) !== run.killGen) {

@@ -9,7 +9,10 @@
  *   │ Int32 words                                │ script records, appended                  │
  *   │ [0] running    [1] kill gen  [2] busy       │ [u32 bodyLen][40 B sha1 hex][body][pad 4] │
  *   │ [3] busy+wrote [4] log lock  [5] log end    │ [u32 bodyLen][40 B sha1 hex][body][pad 4] │
- *   │ [6] flush gen  [7..15] unused               │ ...                                       │
+ *   │ [6] flush gen  [7] unused                   │ ...                                       │
+ *   │ [8..11] the same four words as [0..3], for  │                                           │
+ *   │ functions (FCALL, FUNCTION KILL/STATS)      │                                           │
+ *   │ [12..15] unused                             │                                           │
  *   └────────────────────────────────────────────┴──────────────────────────────────────────┘
  *
  *   running      scripts executing now, on any thread (added at start, subtracted at end)
@@ -39,6 +42,7 @@ export const enum SW {
 }
 
 const kHeader = 64;
+const kFunctionFlagsByte = 32;
 const kShaLen = 40;
 const kInitial = 64 * 1024;
 const kMax = 256 * 1024 * 1024;
@@ -53,11 +57,14 @@ export function createScriptFlags(): SharedArrayBuffer {
 export class ScriptShared {
   /** The flag words (a fixed-length view: fast). */
   readonly flags: Int32Array;
+  /** Words [8..11]: running / kill gen / busy / busy+wrote of functions, indexed by SW like `flags`. */
+  readonly fnFlags: Int32Array;
   private u8: Uint8Array;
   private readonly growable: boolean;
 
   constructor(private readonly sab: SharedArrayBuffer) {
     this.flags = new Int32Array(sab, 0, 16);
+    this.fnFlags = new Int32Array(sab, kFunctionFlagsByte, 4);
     this.u8 = new Uint8Array(sab, 0, sab.byteLength);
     this.growable = (sab as { growable?: boolean }).growable === true;
     if (Atomics.load(this.flags, SW.LogEnd) === 0) Atomics.store(this.flags, SW.LogEnd, kHeader);

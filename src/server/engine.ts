@@ -25,6 +25,7 @@ import type { Client } from './client.js';
 import { Blocking } from './blocking.js';
 import { registerServers } from '../commands/families/blocking.js';
 import { createWaitSlots } from '../sab/wait-slots.js';
+import { createFunctionRegistry } from '../scripting/functions-registry.js';
 import { PubsubHub } from '../pubsub/hub.js';
 import { createPubsub, type PubsubHandle } from '../pubsub/registry.js';
 import { createScriptFlags } from '../scripting/state.js';
@@ -44,6 +45,8 @@ export interface GlobalHandle {
   pubsub: PubsubHandle;
   /** SCRIPT KILL and busy-script flags (scripting/state.ts). */
   scripts?: SharedArrayBuffer;
+  /** Function libraries shared by every front end (scripting/functions-registry.ts). */
+  functions?: SharedArrayBuffer;
 }
 
 export function createGlobal(): GlobalHandle {
@@ -52,7 +55,9 @@ export function createGlobal(): GlobalHandle {
   f64[2] = Date.now();
   f64[5] = Date.now();
   new Int32Array(control)[0] = 0;
-  return { control, scripts: createScriptFlags(), waits: createWaitSlots(), pubsub: createPubsub() };
+  return {
+    control, scripts: createScriptFlags(), functions: createFunctionRegistry(), waits: createWaitSlots(), pubsub: createPubsub(),
+  };
 }
 
 const kClockEvery = 64;

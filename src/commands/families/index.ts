@@ -17,6 +17,7 @@ import { sortCommands } from './sort.js';
 import { pubsubCommands } from './pubsub.js';
 import { scriptingCommands } from './scripting.js';
 import { transactionCommands } from './transactions.js';
+import { functionCommands } from './functions.js';
 
 export const ALL_FAMILIES: FamilyTable[] = [
   stringCommands,
@@ -36,4 +37,5 @@ export const ALL_FAMILIES: FamilyTable[] = [
   pubsubCommands,
   scriptingCommands,
   transactionCommands,
+  functionCommands,
 ];

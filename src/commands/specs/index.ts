@@ -14,6 +14,7 @@ import { ZSET_SPECS } from './zset.js';
 import { PUBSUB_SPECS } from './pubsub.js';
 import { SCRIPTING_SPECS } from './scripting.js';
 import { TRANSACTION_SPECS } from './transactions.js';
+import { FUNCTION_SPECS } from './functions.js';
 
 export { CONNECTION_SPECS, GENERIC_SPECS, SERVER_SPECS, STRING_SPECS, HASH_SPECS, LIST_SPECS, SET_SPECS, ZSET_SPECS };
 
@@ -29,6 +30,7 @@ export const ALL_SPECS: CommandSpec[] = [
   ...PUBSUB_SPECS,
   ...SCRIPTING_SPECS,
   ...TRANSACTION_SPECS,
+  ...FUNCTION_SPECS,
 ];
 
 const BY_NAME = new Map<string, CommandSpec>(ALL_SPECS.map((s) => [s.name, s]));
