@@ -4,7 +4,7 @@
  * reply, then the registration table. The Lua VM (wasm) is compiled when this module loads.
  */
 import type { Ctx, FamilyTable } from '../context.js';
-import { E, ELua } from '../../errors.js';
+import { E, EFn, ELua } from '../../errors.js';
 import { Scripting, type ScriptEntry } from '../../scripting/runtime.js';
 import { SW } from '../../scripting/state.js';
 import { loadLuaModule } from '../../scripting/vm.js';
@@ -79,7 +79,12 @@ function scriptKill(c: Ctx): void {
   const s = runtime(c);
   if (s === null) return;
   const f = s.flags;
-  if (Atomics.load(f, SW.Running) === 0) return c.reply.error(ELua.notBusy);
+  if (Atomics.load(f, SW.Running) === 0) {
+    // Only a function runs (FCALL): Redis points at FUNCTION KILL.
+    const fn = s.shared.fnFlags;
+    if (Atomics.load(fn, SW.Running) === 0) return c.reply.error(ELua.notBusy);
+    return c.reply.error(Atomics.load(fn, SW.BusyWrote) > 0 ? ELua.unkillable : EFn.busyFunction);
+  }
   if (Atomics.load(f, SW.BusyWrote) > 0) return c.reply.error(ELua.unkillable);
   Atomics.add(f, SW.KillGen, 1);
   c.reply.ok();
