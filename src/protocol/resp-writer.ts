@@ -250,6 +250,24 @@ export class RespWriter implements Reply {
     this.crlf();
   }
 
+  /**
+   * Append bytes that are already RESP (pub/sub frames encoded once for many subscribers). A
+   * piece over kBigBulk is kept by reference as a chunk of its own: the caller must never change
+   * those bytes afterwards.
+   */
+  raw(src: Uint8Array, off: number, len: number): void {
+    if (len > kBigBulk) {
+      this.cut();
+      this.chunks.push(Buffer.from(src.buffer, src.byteOffset + off, len));
+      return;
+    }
+    this.ensure(len);
+    // A whole array is copied without making a view of it (subarray costs more than the copy).
+    if (off === 0 && len === src.length) this.buf.set(src, this.off);
+    else copyBytes(this.buf, this.off, src, off, len);
+    this.off += len;
+  }
+
   /** RESP3 attribute map header (dropped entirely in RESP2 by the caller). */
   attribute(n: number): void {
     this.header(0x7c, n);

@@ -26,7 +26,8 @@ import type { Client } from '../server/client.js';
 import type { Config } from '../server/config.js';
 import { Found, Kind, Registry, type PatternInfo, type PubsubHandle } from './registry.js';
 import { Remote } from './remote.js';
-import { OutputLimits, overLimit } from './output-limit.js';
+import { SubscriberOutput, type Seg } from './output.js';
+import { encodeFrame } from './frames.js';
 
 export { Kind } from './registry.js';
 
@@ -41,8 +42,16 @@ export class ClientSubs {
   dirty = false;
   /** Bytes written to the client's writer since the last flush. */
   pending = 0;
+  /** The socket's write queue as of the last flush: an upper bound until the next one (the
+   *  queue only drains in between), so most deliveries need not read it. */
+  queued = 0;
   /** Over the output limit: being closed; deliver nothing more. */
   closing = false;
+  /** Frames queued for the next write (pubsub/output.ts): finished slices, then the open one. */
+  parts: Buffer[] = [];
+  segBuf: Buffer | null = null;
+  segStart = 0;
+  segEnd = 0;
 
   /** Channels + patterns: the count SUBSCRIBE/PSUBSCRIBE and their unsubscribes reply. */
   classic(): number {
@@ -62,9 +71,8 @@ export class PubsubHub {
   private patterns: PatternInfo[] = [];
   private patternGen = -1;
   readonly remote: Remote;
-  readonly limits = new OutputLimits();
-  private dirty: Client[] = [];
-  private flushScheduled = false;
+  /** Sending frames to this thread's subscribers, and their output limits. */
+  readonly out = new SubscriberOutput();
   private claimWarned = false;
 
   constructor(handle: PubsubHandle, private readonly config: Config | null = null) {
@@ -74,7 +82,7 @@ export class PubsubHub {
   }
 
   private syncLimits(): void {
-    if (this.config !== null) this.limits.update(this.config.str('client-output-buffer-limit'));
+    if (this.config !== null) this.out.limits.update(this.config.str('client-output-buffer-limit'));
   }
 
   // ------------------------------------------------------------------ subscriptions
@@ -182,7 +190,7 @@ export class PubsubHub {
     lo = f.lo;
     hi = f.hi;
     if (kind === Kind.Channel && this.patterns.length !== 0) {
-      const chan = latin1(b, off, len);
+      const chan = this.key(b, off, len);
       for (const pi of this.patterns) {
         if (globMatch(pi.pattern, chan, false)) {
           count += pi.total;
@@ -210,91 +218,86 @@ export class PubsubHub {
   deliverLocal(kind: Kind, b: Uint8Array, off: number, len: number, p: Uint8Array, poff: number, plen: number): number {
     let n = 0;
     this.syncLimits();
-    const chan = latin1(b, off, len);
+    const chan = this.key(b, off, len);
     const set = this.local[kind].get(chan);
     if (set !== undefined) {
       const word = kind === Kind.Shard ? kSMessage : kMessage;
+      this.f2 = this.f3 = this.s2 = this.s3 = null;
       for (const cl of set) {
-        const w = cl.out, subs = cl.pubsub!;
         n++;
-        if (w === null || subs.closing) continue;
-        w.push(3);
-        w.bulk(word, 0, word.length);
-        w.bulk(b, off, len);
-        w.bulk(p, poff, plen);
-        this.wrote(cl, subs, len + plen + 40);
+        this.send(cl, word, null, b, off, len, p, poff, plen);
       }
     }
     if (kind === Kind.Channel && this.local[Kind.Pattern].size !== 0) {
       for (const [pat, pset] of this.local[Kind.Pattern]) {
         if (!globMatch(pat, chan, false)) continue;
+        this.f2 = this.f3 = this.s2 = this.s3 = null;
+        let pb: Buffer | null = null;
         for (const cl of pset) {
-          const w = cl.out, subs = cl.pubsub!;
           n++;
-          if (w === null || subs.closing) continue;
-          const pb = subs.names[Kind.Pattern].get(pat)!;
-          w.push(4);
-          w.bulk(kPMessage, 0, kPMessage.length);
-          w.bulk(pb, 0, pb.length);
-          w.bulk(b, off, len);
-          w.bulk(p, poff, plen);
-          this.wrote(cl, subs, pb.length + len + plen + 50);
+          pb ??= cl.pubsub!.names[Kind.Pattern].get(pat)!;
+          this.send(cl, kPMessage, pb, b, off, len, p, poff, plen);
         }
       }
     }
     return n;
   }
 
-  // ------------------------------------------------------------------ output and limits
+  /** The current message's frame and shared segment per protocol version (built on demand). */
+  private f2: Buffer | null = null;
+  private f3: Buffer | null = null;
+  private s2: Seg | null = null;
+  private s3: Seg | null = null;
 
-  private wrote(cl: Client, subs: ClientSubs, bytes: number): void {
-    subs.pending += bytes;
-    const hard = this.limits.pubsub.hard;
-    if (hard !== 0 && subs.pending + cl.outputBufferBytes() >= hard) return this.closeAsap(cl, subs);
-    if (!subs.dirty) {
-      subs.dirty = true;
-      this.dirty.push(cl);
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+  /** One delivery of the current message (frames are encoded and shared once per version). */
+  private send(cl: Client, word: Buffer, pat: Buffer | null, b: Uint8Array, off: number, len: number, p: Uint8Array, poff: number, plen: number): void {
+    const w = cl.out, subs = cl.pubsub!;
+    if (w === null || subs.closing) return;
+    const resp = w.resp;
+    const f = resp === 3
+      ? (this.f3 ??= encodeFrame(3, word, pat, b, off, len, p, poff, plen))
+      : (this.f2 ??= encodeFrame(2, word, pat, b, off, len, p, poff, plen));
+    if (cl.inTurn) {
+      // Its connection is mid-turn: the push goes between its replies, in its writer.
+      w.raw(f, 0, f.length);
+      this.out.wrote(cl, subs, f.length);
+      return;
     }
+    const seg = resp === 3 ? (this.s3 ??= this.out.share(3, f)) : (this.s2 ??= this.out.share(2, f));
+    this.out.add(cl, subs, seg);
   }
 
-  /** Close a client over its output limit once the current turn is over (freeClientAsync). */
-  private closeAsap(cl: Client, subs: ClientSubs): void {
-    if (subs.closing) return;
-    subs.closing = true;
-    setImmediate(() => cl.kill());
+  /** Send a client's queued messages before its connection writes anything of its own. */
+  flushClient(cl: Client): void {
+    this.out.flushClient(cl);
   }
 
-  /** Send what deliveries wrote since the last flush, then check each client's limits. */
-  private flush(): void {
-    this.flushScheduled = false;
-    this.syncLimits();
-    const list = this.dirty;
-    this.dirty = [];
-    const now = Date.now();
-    for (const cl of list) {
-      const subs = cl.pubsub;
-      if (subs === null) continue;
-      subs.dirty = false;
-      subs.pending = 0;
-      if (subs.closing) continue;
-      cl.flushOut();
-      if (this.overLimit(cl, now)) this.closeAsap(cl, subs);
+  /** The latin1 key of a channel; the last one is remembered (publishers repeat channels). */
+  private key(b: Uint8Array, off: number, len: number): string {
+    const last = this.lastKeyBytes;
+    if (last.length === len) {
+      let i = 0;
+      while (i < len && last[i] === b[off + i]) i++;
+      if (i === len) return this.lastKey;
     }
+    const k = latin1(b, off, len);
+    if (len <= 256) {
+      this.lastKey = k;
+      this.lastKeyBytes = Buffer.from(b.subarray(off, off + len));
+    }
+    return k;
   }
+
+  private lastKey = '';
+  private lastKeyBytes: Buffer = Buffer.alloc(0);
 
   /**
    * True if a client's pending output breaks its class's limit (pubsub when subscribed, else
    * normal). Connections call it after writing a turn's replies.
    */
-  overLimit(cl: Client, now = Date.now()): boolean {
+  overLimit(cl: Client): boolean {
     this.syncLimits();
-    const l = cl.subCount > 0 ? this.limits.pubsub : this.limits.normal;
-    if (l.hard === 0 && l.soft === 0) return false;
-    return overLimit(l, cl.outputBufferBytes() + (cl.pubsub?.pending ?? 0), cl, now);
+    return this.out.overLimit(cl);
   }
 
   // ------------------------------------------------------------------ introspection

@@ -40,6 +40,10 @@ export class Client {
    *  call that sends what was written (set by the connection). */
   out: RespWriter | null = null;
   flushOut: () => void = () => undefined;
+  /** Write pub/sub frames shared with other subscribers straight to the socket (the
+   *  connection sets it); inTurn: the connection is running this client's commands now. */
+  sendRaw: (parts: Buffer[]) => void = () => undefined;
+  inTurn = false;
   /** When the output buffer first went over its soft limit (0 = under it). */
   obufSoftSince = 0;
   /** Set by the connection: bytes buffered in and out, for CLIENT LIST. */

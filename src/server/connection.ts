@@ -47,6 +47,7 @@ export class Connection {
     this.client.outputBufferBytes = () => socket.writableLength;
     this.client.out = this.writer;
     this.client.flushOut = () => this.flushPushes();
+    this.client.sendRaw = (parts) => this.writeParts(parts);
     engine.clients.set(this.client.id, this.client);
     Atomics.add(engine.gi32, 1, 1);
     engine.gf64[3]++;
@@ -78,6 +79,7 @@ export class Connection {
   /** Execute every complete command buffered, then flush the replies of this turn. */
   private run(): void {
     const p = this.parser, ctx = this.ctx, engine = this.engine, client = this.client;
+    client.inTurn = true; // pub/sub pushes to this client go into its writer, between replies
     p.maxBulkLen = engine.config.num('proto-max-bulk-len');
     try {
       for (;;) {
@@ -122,6 +124,8 @@ export class Connection {
       for (const code of this.writer.errorCodes) engine.errorStats.set(code, (engine.errorStats.get(code) ?? 0) + 1);
       this.writer.errorCodes.length = 0;
     }
+    client.inTurn = false;
+    if (client.pubsub !== null) engine.pubsub.flushClient(client); // messages queued before this turn
     const out = this.writer.flushParts();
     engine.releaseLocks();
     if (out !== null && !this.closed) {
@@ -140,6 +144,17 @@ export class Connection {
       this.socket.end();
       this.cleanup();
     }
+  }
+
+  /** Write buffers in order, as one corked batch (pub/sub frames shared between subscribers). */
+  private writeParts(parts: Buffer[]): void {
+    if (this.closed) return;
+    if (parts.length > 1) this.socket.cork();
+    for (const b of parts) {
+      this.engine.netOut += b.length;
+      this.socket.write(b);
+    }
+    if (parts.length > 1) this.socket.uncork();
   }
 
   /** Send pub/sub messages written between turns (the hub calls this once per loop turn). */
@@ -165,6 +180,7 @@ export class Connection {
   private unblocked(reply: Buffer | null): void {
     if (this.closed) return;
     if (reply !== null) {
+      if (this.client.pubsub !== null) this.engine.pubsub.flushClient(this.client);
       this.engine.netOut += reply.length;
       this.socket.write(reply);
       this.pendingCommand = false;

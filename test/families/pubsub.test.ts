@@ -14,13 +14,20 @@ const h = createHarness();
 afterAll(() => h.close());
 
 const ctxs = new WeakMap<Client, Ctx>();
+const sent = new WeakMap<Client, Buffer[]>();
 
-/** A client whose replies and pushes share one writer (like a connection). */
+/**
+ * A client wired like a connection: replies, and pushes that arrive during its own turn, go to
+ * its writer; pushes from other clients' turns are queued and sent before its next output.
+ */
 function client(resp: 2 | 3 = 2): Client {
   const c = h.client(resp);
   const w = new RespWriter();
   w.resp = resp;
   c.out = w;
+  const parts: Buffer[] = [];
+  sent.set(c, parts);
+  c.sendRaw = (p) => parts.push(...p.map((b) => Buffer.from(b)));
   ctxs.set(c, new Ctx(h.engine, c, w));
   h.engine.clients.set(c.id, c); // for CLIENT LIST
   return c;
@@ -40,18 +47,23 @@ function run(c: Client, ...args: (string | Buffer)[]): string {
     o += p.length;
   });
   ctx.argc = parts.length;
+  c.inTurn = true;
   try {
     h.engine.execute(ctx, true);
   } finally {
     h.engine.releaseLocks();
+    c.inTurn = false;
   }
   return received(c);
 }
 
-/** What was pushed to a client that ran nothing. */
+/** Everything sent to a client so far: queued pushes first, then its writer (as a connection). */
 function received(c: Client): string {
+  h.engine.pubsub.flushClient(c);
+  const parts = sent.get(c)!;
+  const queued = Buffer.concat(parts.splice(0)).toString('latin1');
   const out = (c.out as RespWriter).flush();
-  return out === null ? '' : out.toString('latin1');
+  return queued + (out === null ? '' : out.toString('latin1'));
 }
 
 const sub = (word: string, name: string | null, n: number, t = '*') =>

@@ -22,9 +22,8 @@ function fakeClient(id: number, resp: 2 | 3 = 3): { client: Client; frames: stri
   w.resp = resp;
   client.out = w;
   const frames: string[][] = [];
-  client.flushOut = () => {
-    const out = w.flush();
-    if (out === null) return;
+  client.sendRaw = (parts) => {
+    const out = Buffer.concat(parts);
     for (let p = 0; p < out.length;) {
       const e = replyEnd(out, p, out.length);
       const v = decodeReply(out.subarray(p, e)) as { items: { v: string }[] };
