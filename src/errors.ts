@@ -268,4 +268,6 @@ export const EFn = {
   regFirst: 'ERR first argument to redis.register_function must be a string',
   regSecond: 'ERR second argument to redis.register_function must be a function',
   regDup: 'ERR Function already exists in the library',
+  /** Spindle's own limit: all library code together must fit the 1 GiB registry buffer. */
+  registryFull: 'ERR function libraries would exceed the 1 GiB function registry',
 } as const;

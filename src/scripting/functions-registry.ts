@@ -105,13 +105,15 @@ export class FunctionRegistry {
   }
 
   /**
-   * Replace the body with `libs` if seq is still `expect`. Returns the new seq, or -1 when
-   * another writer got there first (sync and compute the change again).
+   * Replace the body with `libs` if seq is still `expect`. Returns the new seq, -1 when
+   * another writer got there first (sync and compute the change again), or -2 when the
+   * libraries do not fit in the buffer's maximum size (nothing changed).
    */
   commit(expect: number, libs: LibRecord[]): number {
-    if (Atomics.compareExchange(this.i32, H.Seq, expect, expect + 1) !== expect) return -1;
     const body = encodeBody(libs);
     const need = kBody + body.length;
+    if (need > kMax) return -2;
+    if (Atomics.compareExchange(this.i32, H.Seq, expect, expect + 1) !== expect) return -1;
     if (need > this.sab.byteLength) {
       const grow = (this.sab as unknown as { grow(n: number): void }).grow.bind(this.sab);
       grow(Math.min(kMax, Math.max(need, this.sab.byteLength * 2)));

@@ -246,6 +246,7 @@ export class Functions {
         return null;
       }
       for (const l of r.created) this.free(l);
+      if (ns === -2) return EFn.registryFull;
     }
   }
 
