@@ -111,9 +111,18 @@ export class RespWriter implements Reply {
    * byte, Ctx.bin), so they go out as latin1: the client gets the bytes it sent.
    */
   private binLine(prefix: number, s: string): void {
-    this.ensure(s.length + 3);
-    this.buf[this.off++] = prefix;
-    this.off += this.buf.write(s, this.off, 'latin1');
+    const n = s.length;
+    this.ensure(n + 3);
+    const b = this.buf;
+    b[this.off++] = prefix;
+    if (n <= 32) {
+      // Short lines (+QUEUED, +PONG) byte by byte: Buffer.write costs ~60 ns a call.
+      let o = this.off;
+      for (let i = 0; i < n; i++) b[o++] = s.charCodeAt(i); // latin1: the low byte, as write()
+      this.off = o;
+    } else {
+      this.off += b.write(s, this.off, 'latin1');
+    }
     this.crlf();
   }
 
