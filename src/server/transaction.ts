@@ -38,10 +38,12 @@ export class TxState {
   multi = false;
   /** An error while queueing: EXEC replies EXECABORT. */
   aborted = false;
+  /** Queued commands: cmds[0, count) (the array is reused, not shrunk). */
   cmds: Command[] = [];
+  count = 0;
   /** Per queued command: index of its first argument in offs/lens, and its argc. */
-  first: number[] = [];
-  argc: number[] = [];
+  first = new Int32Array(16);
+  argc = new Int32Array(16);
   buf: Buffer = Buffer.allocUnsafe(1024);
   used = 0;
   offs = new Int32Array(64);
@@ -65,9 +67,17 @@ export class TxState {
       this.offs = o;
       this.lens = l;
     }
-    this.cmds.push(cmd);
-    this.first.push(this.nargs);
-    this.argc.push(c.argc);
+    const k = this.count++;
+    if (k === this.first.length) {
+      const f = new Int32Array(k * 2), a = new Int32Array(k * 2);
+      f.set(this.first);
+      a.set(this.argc);
+      this.first = f;
+      this.argc = a;
+    }
+    this.cmds[k] = cmd;
+    this.first[k] = this.nargs;
+    this.argc[k] = c.argc;
     for (let i = 0; i < c.argc; i++) {
       const n = c.lens[i];
       copyBytes(this.buf, this.used, c.buf, c.offs[i], n);
@@ -81,20 +91,28 @@ export class TxState {
   clearQueue(): void {
     this.multi = false;
     this.aborted = false;
-    this.cmds.length = 0;
-    this.first.length = 0;
-    this.argc.length = 0;
+    this.count = 0;
+    if (this.cmds.length > 1024) this.cmds = [];
     this.used = 0;
     this.nargs = 0;
     if (this.buf.length > 1 << 20) this.buf = Buffer.allocUnsafe(1024);
+    if (this.first.length > 1024) {
+      this.first = new Int32Array(16);
+      this.argc = new Int32Array(16);
+      this.offs = new Int32Array(64);
+      this.lens = new Int32Array(64);
+    }
   }
 }
 
 export class Transactions {
   private readonly pool: TxState[] = [];
   private readonly exec: Command;
-  private readonly passThrough: Set<Command>;
   private readonly reset: Command;
+  private readonly discard: Command;
+  private readonly multi: Command;
+  private readonly watchCmd: Command;
+  private readonly quit: Command;
   /** Queued commands that may touch keys they do not declare (scripts): EXEC locks every shard. */
   private readonly anyKey = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']);
   private readonly allMask: number;
@@ -110,7 +128,10 @@ export class Transactions {
     };
     this.exec = get('exec');
     this.reset = get('reset');
-    this.passThrough = new Set(['discard', 'multi', 'watch', 'quit', 'reset'].map(get));
+    this.discard = get('discard');
+    this.multi = get('multi');
+    this.watchCmd = get('watch');
+    this.quit = get('quit');
     this.allMask = (1 << engine.shards.length) - 1;
   }
 
@@ -169,7 +190,7 @@ export class Transactions {
     if (cmd === this.exec) {
       if (tx.aborted) return undefined;
       let mask = this.watch.mask(tx.watched);
-      for (let j = 0; j < tx.cmds.length; j++) {
+      for (let j = 0; j < tx.count; j++) {
         const cmd = tx.cmds[j];
         this.point(c, tx, j);
         mask |= this.anyKey.has(cmd.name) ? this.allMask : engine.routeKeys(c, cmd);
@@ -181,8 +202,10 @@ export class Transactions {
       if (mask !== 0 && !engine.acquire(mask, blocking)) return false;
       return undefined;
     }
-    if (this.passThrough.has(cmd)) {
-      if (cmd === this.reset) this.release(client);
+    // Never queued (Redis's processCommand): they run now.
+    if (cmd === this.discard || cmd === this.multi || cmd === this.watchCmd || cmd === this.quit) return undefined;
+    if (cmd === this.reset) {
+      this.release(client);
       return undefined;
     }
     tx.queue(c, cmd);
@@ -239,7 +262,7 @@ export class Transactions {
       }
       watch.unwatchAll(tx.watched); // unwatch before running, as Redis (our own writes don't count)
     }
-    const n = tx.cmds.length;
+    const n = tx.count;
     const buf = c.buf, offs = c.offs, lens = c.lens, argc = c.argc;
     const unblock = client.unblock;
     client.unblock = null; // blocking commands reply as on timeout

@@ -39,7 +39,7 @@ export function clientInfoLine(cl: Client, now: number): string {
   const omem = cl.outputBufferBytes();
   return `id=${cl.id} addr=${cl.addr} laddr=${cl.laddr} fd=${cl.fd} name=${cl.name} ` +
     `age=${Math.floor((now - cl.createdAt) / 1000)} idle=${Math.floor((now - cl.lastInteraction) / 1000)} ` +
-    `flags=${flags} db=${cl.db} sub=${sub} psub=${psub} ssub=${ssub} multi=${cl.tx?.multi ? cl.tx.cmds.length : -1} qbuf=${qbuf} qbuf-free=0 argv-mem=0 ` +
+    `flags=${flags} db=${cl.db} sub=${sub} psub=${psub} ssub=${ssub} multi=${cl.tx?.multi ? cl.tx.count : -1} qbuf=${qbuf} qbuf-free=0 argv-mem=0 ` +
     `multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=${omem} tot-mem=${qbuf + omem} events=r ` +
     `cmd=${cl.lastCommand} user=default redir=-1 resp=${cl.resp} lib-name=${cl.libName} lib-ver=${cl.libVer}`;
 }
