@@ -15,6 +15,13 @@ interface Step {
   args: Arg[];
   /** Compare the frames as a set (Redis's dict order). */
   unordered?: boolean;
+  /** Compare the items of an array reply as a set (PUBSUB CHANNELS lists in dict order). */
+  items?: boolean;
+  /**
+   * (UN)SUBSCRIBE of every name, in dict order: the confirmations' counts must match in order,
+   * the names as a set.
+   */
+  all?: boolean;
 }
 
 const bin = Buffer.from([0, 1, 2, 13, 10, 36, 42, 255]);
@@ -22,6 +29,8 @@ const big = Buffer.alloc(200_000, 'q');
 
 const S = (conn: number, ...args: Arg[]): Step => ({ conn, args });
 const U = (conn: number, ...args: Arg[]): Step => ({ conn, args, unordered: true });
+const I = (conn: number, ...args: Arg[]): Step => ({ conn, args, items: true });
+const A = (conn: number, ...args: Arg[]): Step => ({ conn, args, all: true });
 
 const script: Step[] = [
   S(1, 'SUBSCRIBE', 'a', 'a', 'b'),
@@ -33,7 +42,7 @@ const script: Step[] = [
   S(2, 'PUBSUB', 'NUMPAT'),
   S(2, 'PUBSUB', 'NUMSUB', 'a', 'b', 'c'),
   S(2, 'PUBSUB', 'SHARDNUMSUB', 'a', 'c'),
-  U(2, 'PUBSUB', 'SHARDCHANNELS'),
+  I(2, 'PUBSUB', 'SHARDCHANNELS'),
   S(2, 'PUBSUB', 'CHANNELS', 'b*'),
   S(1, 'GET', 'x'),
   S(1, 'CLIENT', 'INFO'),
@@ -42,7 +51,7 @@ const script: Step[] = [
   S(1, 'HELLO', '3'),
   S(1, 'UNSUBSCRIBE', 'nope', 'a'),
   S(1, 'PUNSUBSCRIBE', 'x', 'a*'),
-  U(1, 'SUNSUBSCRIBE'),
+  A(1, 'SUNSUBSCRIBE'),
   S(1, 'SUNSUBSCRIBE'),
   S(1, 'GET', 'x'),
   S(1, 'PUNSUBSCRIBE'),
@@ -101,6 +110,26 @@ function frames(b: Buffer): string[] {
   return out;
 }
 
+/** An array reply with its items sorted (other replies as they are). */
+function sortItems(f: string): string {
+  if (f[0] !== '*') return f;
+  const b = Buffer.from(f, 'latin1');
+  const head = b.indexOf('\r\n') + 2;
+  return f.slice(0, head) + frames(b.subarray(head)).sort().join('');
+}
+
+/** Confirmation frames with the name taken out, then the names sorted. */
+function namesApart(fs: string[]): string[] {
+  const names: string[] = [];
+  const rest = fs.map((f) => {
+    const at = f.indexOf('\r\n') + 2;
+    const [word, name, count] = frames(Buffer.from(f.slice(at), 'latin1'));
+    names.push(name);
+    return `${f.slice(0, at)}${word}<name>${count}`;
+  });
+  return [...rest, ...names.sort()];
+}
+
 /** Runs the script on one server; after each step, every connection's new bytes. */
 async function record(port: number): Promise<string[][][]> {
   const conns = new Map<number, RawClient>();
@@ -127,7 +156,7 @@ async function record(port: number): Promise<string[][][]> {
     const row: string[][] = [];
     for (const id of ids) {
       const fs = frames(Buffer.concat(got.get(id)!.splice(0)));
-      row.push(step.unordered ? fs.sort() : fs);
+      row.push(step.unordered ? fs.sort() : step.items ? fs.map(sortItems) : step.all ? namesApart(fs) : fs);
     }
     out.push(row);
   }
