@@ -33,7 +33,8 @@ export class Store {
     const store = new Store({ shards, global: createGlobal() });
     for (const h of shards) {
       const w = new Worker(workerUrl('./shard/owner-worker.js', import.meta.url), {
-        workerData: { handle: h, hz: opts.hz ?? 10 },
+        // pubsub: active expiry publishes "expired" keyspace notifications (server/notify.ts).
+        workerData: { handle: h, hz: opts.hz ?? 10, pubsub: store.handle.global.pubsub },
       });
       w.unref();
       // An upkeep failure must not take the store down: lazy expiry still works without it.

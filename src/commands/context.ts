@@ -102,12 +102,14 @@ export class Ctx {
 
   /**
    * Delete key argument i (a collection that became empty). Looks the key up again, so the
-   * keyspace table's "found" slot is this key even after other keys were looked up.
+   * keyspace table's "found" slot is this key even after other keys were looked up. Returns
+   * true if the key existed.
    */
-  deleteKey(i: number): void {
+  deleteKey(i: number): boolean {
     const s = this.shard(i);
     const rec = s.lookup(this.client.db, this.buf, this.offs[i], this.lens[i], this.now);
     if (rec !== 0) s.deleteFound(this.client.db, rec);
+    return rec !== 0;
   }
 
   /**

@@ -24,6 +24,7 @@ import { Engine, type StoreHandle } from '../server/engine.js';
 import { listen } from '../server/listener.js';
 import { Store } from '../store.js';
 import { commandMethods, type CommandMethods } from './methods.js';
+import { EV, Nc, notifyKey } from '../server/notify.js';
 
 export type Arg = string | Buffer | Uint8Array | number | bigint;
 
@@ -229,6 +230,7 @@ class SpindleBase {
       const now = Date.now();
       const rec = shard.lookup(c.client.db, b, off, len, now);
       shard.setString(c.client.db, rec, b, off, len, b, c.offs[2], c.lens[2], 0, false, now);
+      notifyKey(shard, Nc.String, EV.set, b, off, len, c.client.db); // keyspace notification, if on
       this.engine.watch.touch(shard.id, c.client.db, b, off, len); // WATCHers on any thread
       return 'OK';
     } finally {

@@ -55,6 +55,8 @@ const SETTINGS: Setting[] = [
   { name: 'zset-max-listpack-value', alias: 'zset-max-ziplist-value', kind: 'int', default: 64, min: 0, max: kLLMax },
   { name: 'list-max-listpack-size', alias: 'list-max-ziplist-size', kind: 'int', default: -2, min: -2147483648, max: 2147483647 },
   { name: 'client-output-buffer-limit', kind: 'string', default: kDefaultOutputLimits, custom: parseOutputLimits },
+  // Keyspace notification classes (server/notify.ts); CONFIG GET shows the shards' live word.
+  { name: 'notify-keyspace-events', kind: 'string', default: '', custom: validateNotifyFlags },
 ];
 
 /**
@@ -99,6 +101,7 @@ function parseMemory(s: string): number | null {
 export { globMatch } from './glob.js';
 import { globMatch } from './glob.js';
 import { kDefaultOutputLimits, parseOutputLimits } from '../pubsub/output-limit.js';
+import { validateNotifyFlags } from './notify.js';
 
 export class Config {
   private readonly values = new Map<string, ConfigValue>();
@@ -106,6 +109,18 @@ export class Config {
   readonly limits = new TypeLimits();
   /** Called after a successful CONFIG SET of a name. */
   onChange: (name: string, value: ConfigValue) => void = () => undefined;
+  /** More listeners of successful sets (onChange belongs to the server assembly). */
+  private readonly listeners: ((name: string, value: ConfigValue) => void)[] = [];
+  /** Settings whose live value is kept elsewhere (shared memory): CONFIG GET asks these. */
+  private readonly live = new Map<string, () => string>();
+
+  listen(fn: (name: string, value: ConfigValue) => void): void {
+    this.listeners.push(fn);
+  }
+
+  bindLive(name: string, get: () => string): void {
+    this.live.set(name, get);
+  }
 
   constructor() {
     for (const s of SETTINGS) {
@@ -158,6 +173,8 @@ export class Config {
   }
 
   private format(s: Setting): string {
+    const live = this.live.get(s.name);
+    if (live !== undefined) return live();
     return String(this.values.get(s.name));
   }
 
@@ -209,6 +226,7 @@ export class Config {
     const lf = kLimitFields[s.name];
     if (lf !== undefined) this.limits[lf] = Number(v);
     this.onChange(s.name, v);
+    for (const fn of this.listeners) fn(s.name, v);
     return null;
   }
 

@@ -31,6 +31,7 @@ import { createPubsub, type PubsubHandle } from '../pubsub/registry.js';
 import { createScriptFlags } from '../scripting/state.js';
 import { Transactions } from './transaction.js';
 import { WatchTable } from './watch.js';
+import { attachNotify } from './notify.js';
 
 /** Memory shared by every thread of one store, besides the shards. */
 export interface GlobalHandle {
@@ -109,6 +110,7 @@ export class Engine {
     this.pubsub = new PubsubHub(handle.global.pubsub, config);
     this.watch = new WatchTable(this.shards, (b, o, l) => this.shardOfKey(b, o, l));
     this.tx = new Transactions(this, this.watch);
+    attachNotify(this); // keyspace notifications (server/notify.ts)
   }
 
   /** This thread's pub/sub subscribers, and publishing to every thread's (pubsub/hub.ts). */

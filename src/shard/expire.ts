@@ -22,6 +22,7 @@ export function expireRound(shard: Shard, db: number, now: number): [number, num
     if (at === 0) return true;
     sampled++;
     if (now > at) {
+      shard.notifyExpired(db, rec); // keyspace notification, when on (server/notify.ts)
       shard.deleteFound(db, rec);
       expired++;
     } else {

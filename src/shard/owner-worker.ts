@@ -8,8 +8,15 @@ import * as Comlink from 'comlink';
 import { nodeEndpoint } from './comlink-node.js';
 import { Shard, type ShardHandle } from './shard.js';
 import { activeExpireCycle, rehashCycle } from './expire.js';
+import { PubsubHub } from '../pubsub/hub.js';
+import type { PubsubHandle } from '../pubsub/registry.js';
+import { Notifier } from '../server/notify.js';
 
 const shard = new Shard((workerData as { handle: ShardHandle }).handle);
+// Keys deleted by active expiry are published as "expired" keyspace notifications when that
+// class is on: this thread has no subscribers, so its hub only sends to other threads' inboxes.
+const pubsub = (workerData as { pubsub?: PubsubHandle }).pubsub;
+if (pubsub !== undefined) shard.notifier = new Notifier(new PubsubHub(pubsub));
 let hz = (workerData as { hz?: number }).hz ?? 10;
 let timer: NodeJS.Timeout | null = null;
 let expiredTotal = 0;

@@ -6,6 +6,8 @@
  *   ┌────────────┬─────────────┬───────────┬──────────────────────────────────────────────┐
  *   │ i32[0] lock│ i32[1] stop │ i32[2] waiters, [3..15]│ f64[8..15] stats: hits, ... │
  *   └────────────┴─────────────┴───────────┴──────────────────────────────────────────────┘
+ *   i32[3]: keyspace-notification classes (kNotifyIndex, server/notify.ts), the same in every
+ *   shard; written by CONFIG SET only, read without the lock
  *   f64[16..31]: per-db running average TTL in ms (kAvgTtlBase + db), kept by active expiry
  *   heap SAB (growable, see sab/alloc.ts): roots[0..15] = table header of db 0..15,
  *   root 16 = blocked clients' per-key queues (shard/waiters.ts)
@@ -25,6 +27,7 @@ import { KeyTable, kVolatileField } from '../sab/hashtable.js';
 import { Enc, T, kInlineMax, kRecordHeader, kValueHeader } from '../sab/record.js';
 import { VALUE_OPS } from '../types/index.js';
 import { WaiterQueues, kWaitersRoot } from './waiters.js';
+import { EV, Nc, kNotifyIndex, type Notifier } from '../server/notify.js';
 
 export const kDatabases = 16;
 export const kControlBytes = 256;
@@ -72,6 +75,17 @@ export class Shard {
   readonly tables: KeyTable[] = [];
   /** Hash of the key passed to the last lookup(), reused by insert. */
   lastHash = 0;
+  /**
+   * Keyspace notifications of the thread using this Shard object (server/notify.ts): lazy
+   * expiry ("expired"), read misses ("keymiss") and inserted keys ("new") publish through it.
+   * null on threads that do not publish.
+   */
+  notifier: Notifier | null = null;
+  /**
+   * Set by a command that overwrites a key by deleting and inserting it (a *STORE onto an
+   * existing key): Redis overwrites in place, so that insert sends no "new". Cleared by it.
+   */
+  replacing = false;
 
   constructor(readonly handle: ShardHandle) {
     this.id = handle.id;
@@ -181,6 +195,7 @@ export class Shard {
     if (rec === 0) return 0;
     const exp = this.heap.f64[rec + 2];
     if (exp !== 0 && now > exp) {
+      if ((this.control[kNotifyIndex] & Nc.Expired) !== 0) this.notifyExpired(db, rec);
       this.deleteFound(db, rec);
       this.stats[Stat.Expired]++;
       return 0;
@@ -191,12 +206,31 @@ export class Shard {
   /** lookup() for a read: counts keyspace hits/misses and refreshes the LRU clock. */
   lookupRead(db: number, b: Uint8Array, off: number, len: number, now: number, touch = true): number {
     const rec = this.lookup(db, b, off, len, now);
-    if (rec === 0) this.stats[Stat.Misses]++;
-    else {
+    if (rec === 0) {
+      this.stats[Stat.Misses]++;
+      const f = this.control[kNotifyIndex];
+      if ((f & Nc.KeyMiss) !== 0) this.notifier?.emit(f, EV.keymiss, b, off, len, db);
+    } else {
       this.stats[Stat.Hits]++;
       if (touch) this.touch(rec, now);
     }
     return rec;
+  }
+
+  /** The "expired" notification of a record that expiry (lazy or active) is about to delete. */
+  notifyExpired(db: number, rec: number): void {
+    const f = this.control[kNotifyIndex];
+    if ((f & Nc.Expired) === 0 || this.notifier === null) return;
+    this.notifier.emit(f, EV.expired, this.heap.u8, rec * 8 + kRecordHeader, this.heap.u32[rec * 2 + 1], db);
+  }
+
+  /** The "new" notification of a key just inserted (Redis's dbAdd), unless `replacing`. */
+  private notifyNew(db: number, kb: Uint8Array, koff: number, klen: number): void {
+    if (this.replacing) {
+      this.replacing = false;
+      return;
+    }
+    this.notifier?.emit(this.control[kNotifyIndex], EV.new, kb, koff, klen, db);
   }
 
   /** Delete the key that the last lookup() found. */
@@ -282,6 +316,7 @@ export class Shard {
       t.replaceFound(nrec);
     } else {
       t.insert(this.lastHash, nrec);
+      if ((this.control[kNotifyIndex] & Nc.New) !== 0) this.notifyNew(db, kb, koff, klen);
     }
     this.setExpire(db, nrec, ttl);
     return nrec;
@@ -387,6 +422,7 @@ export class Shard {
     heap.f64[rec + 2] = 0;
     copyBytes(heap.u8, rec * 8 + kRecordHeader, kb, koff, klen);
     this.tables[db].insert(this.lastHash, rec);
+    if ((this.control[kNotifyIndex] & Nc.New) !== 0) this.notifyNew(db, kb, koff, klen);
     return rec;
   }
 

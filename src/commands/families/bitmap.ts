@@ -7,6 +7,7 @@
  * then the registration table.
  */
 import type { Ctx, FamilyTable } from '../context.js';
+import { EV, Nc, notify } from '../../server/notify.js';
 import { E } from '../../errors.js';
 import { Enc, T } from '../../sab/record.js';
 import { parseInt64 } from '../args.js';
@@ -89,10 +90,15 @@ function stringForBitWrite(c: Ctx, i: number, maxBit: number): number {
   const rec = lookupStringOrReply(c, i, true);
   if (rec < 0) return -1;
   const need = Math.floor(maxBit / 8) + 1;
+  bitDirty = true;
   if (rec === 0) return newZeroString(c, i, need);
   const s = c.shard(i);
-  return s.valLen(rec) < need ? s.resizeString(c.db, rec, need, c.now) : rec;
+  bitDirty = s.valLen(rec) < need;
+  return bitDirty ? s.resizeString(c.db, rec, need, c.now) : rec;
 }
+
+/** Set by stringForBitWrite: the string was created or grown (Redis's `dirty`: a change to notify). */
+let bitDirty = false;
 
 /** A fixed-length view of heap bytes (indexing the heap's length-tracking view is much slower). */
 function fixedView(u8: Uint8Array, off: number, len: number): Uint8Array {
@@ -231,6 +237,7 @@ function setbitCommand(c: Ctx): void {
   const old = u8[at] & mask;
   u8[at] = on ? u8[at] | mask : u8[at] & ~mask;
   s.setEncoding(rec, Enc.Raw); // Redis unshares the value: an edited string is always raw
+  if (bitDirty || (old !== 0) !== (on === 1)) notify(c, Nc.String, EV.setbit, 1);
   c.reply.int(old ? 1 : 0);
 }
 
@@ -325,7 +332,11 @@ function bitopCommand(c: Ctx): void {
   if (res !== null) {
     const rec = ds.setString(c.db, dest, c.buf, c.offs[2], c.lens[2], res, 0, maxlen, 0, false, c.now);
     ds.setEncoding(rec, Enc.Raw); // a new raw object in Redis, even when short or numeric
-  } else if (dest !== 0) ds.deleteFound(c.db, dest);
+    notify(c, Nc.String, EV.set, 2);
+  } else if (dest !== 0) {
+    ds.deleteFound(c.db, dest);
+    notify(c, Nc.Generic, EV.del, 2);
+  }
   c.reply.int(maxlen);
 }
 
@@ -382,6 +393,8 @@ function bitfieldGeneric(c: Ctx, readonlyCommand: boolean): void {
   }
   const s = c.shard(1);
   const v = rec === 0 ? new Uint8Array(0) : fixedView(s.heap.u8, s.valOffset(rec), s.valLen(rec));
+  // Redis notifies "setbit" once if a write changed a value, or created or grew the string.
+  let changes = 0;
   c.reply.array(ops.length);
   for (const o of ops) {
     const old = readField(v, o.off, o.bits, o.signed);
@@ -398,9 +411,11 @@ function bitfieldGeneric(c: Ctx, readonlyCommand: boolean): void {
       continue;
     }
     writeField(v, o.off, o.bits, next);
+    if (bitDirty || next !== old) changes++;
     c.reply.int(toReplyInt(o.op === 2 ? next : old));
   }
   if (!readonly) s.setEncoding(rec, Enc.Raw); // unshared (raw) even if every write failed
+  if (changes !== 0) notify(c, Nc.String, EV.setbit, 1);
 }
 
 // ------------------------------------------------------------------ registration

@@ -22,6 +22,7 @@ import { zsetLength, zsetPop, type ZEmit } from '../../types/zset.js';
 import { listLength } from '../../types/list.js';
 import type { Reply } from '../../protocol/reply.js';
 import type { Shard } from '../../shard/shard.js';
+import { EV, Nc, notifyKey } from '../../server/notify.js';
 
 // ------------------------------------------------------------------ parse
 
@@ -162,12 +163,26 @@ function blmpopCommand(c: Ctx): void {
 
 /** BZPOPMIN/BZPOPMAX reply: [key, member, score]. */
 function replyZPop(r: Reply, s: Shard, db: number, rec: number, kb: Uint8Array, koff: number, klen: number, max: boolean): void {
+  const size = zsetLength(s.heap, s.valuePtr(rec), s.encoding(rec));
   r.array(3);
   r.bulk(kb, koff, klen);
   zsetPop(s, db, rec, max, 1, (u8, off, len, score) => {
     r.bulk(u8, off, len);
     r.double(score);
   });
+  zpopped(s, db, kb, koff, klen, max, size === 1);
+}
+
+/** Keyspace events of a sorted-set pop: zpopmin/zpopmax, then del if the pop emptied the key. */
+function zpopped(s: Shard, db: number, kb: Uint8Array, koff: number, klen: number, max: boolean, emptied: boolean): void {
+  notifyKey(s, Nc.ZSet, max ? EV.zpopmax : EV.zpopmin, kb, koff, klen, db);
+  if (emptied) notifyKey(s, Nc.Generic, EV.del, kb, koff, klen, db);
+}
+
+/** Keyspace events of a list pop from a served key: lpop/rpop, then del if it emptied the key. */
+function lpopped(s: ServeContext, left: boolean, emptied: boolean): void {
+  notifyKey(s.shard, Nc.List, left ? EV.lpop : EV.rpop, s.key, 0, s.key.length, s.db);
+  if (emptied) notifyKey(s.shard, Nc.Generic, EV.del, s.key, 0, s.key.length, s.db);
 }
 
 /** BZMPOP reply: [key, [[member, score], ...]]. */
@@ -183,6 +198,7 @@ function replyZMPop(r: Reply, s: Shard, db: number, rec: number, kb: Uint8Array,
     r.double(score);
   };
   zsetPop(s, db, rec, max, n, emit);
+  zpopped(s, db, kb, koff, klen, max, n === len);
 }
 
 function bzpop(c: Ctx, max: boolean): void {
@@ -229,9 +245,10 @@ function servePop(s: ServeContext): ServeResult {
   const r = s.reply;
   r.array(2);
   r.bulk(s.key, 0, s.key.length);
-  if (listPop(s.shard, rec, s.slots.count(s.slot) === 0, 1, r, s.limits.listMaxListpackSize) === 0) {
-    deleteKey(s.shard, s.db, s.key, s.now);
-  }
+  const left = s.slots.count(s.slot) === 0;
+  const rest = listPop(s.shard, rec, left, 1, r, s.limits.listMaxListpackSize);
+  if (rest === 0) deleteKey(s.shard, s.db, s.key, s.now);
+  lpopped(s, left, rest === 0);
   return 'served';
 }
 
@@ -246,9 +263,9 @@ function serveMPop(s: ServeContext): ServeResult {
   const count = Math.abs(signed);
   const len = listLength(sh.heap, sh.valuePtr(rec), sh.encoding(rec));
   r.array(count < len ? count : len);
-  if (listPop(sh, rec, signed > 0, count, r, s.limits.listMaxListpackSize) === 0) {
-    deleteKey(s.shard, s.db, s.key, s.now);
-  }
+  const rest = listPop(sh, rec, signed > 0, count, r, s.limits.listMaxListpackSize);
+  if (rest === 0) deleteKey(s.shard, s.db, s.key, s.now);
+  lpopped(s, signed > 0, rest === 0);
   return 'served';
 }
 
@@ -275,10 +292,14 @@ function serveMove(s: ServeContext): ServeResult {
   const bits = s.slots.count(s.slot);
   const fill = s.limits.listMaxListpackSize;
   const srcRec = s.shard.lookup(s.db, s.key, 0, s.key.length, s.now);
-  if (listPop(s.shard, srcRec, (bits & 1) === 0, 1, moveSink, fill) === 0) deleteKey(s.shard, s.db, s.key, s.now);
+  const rest = listPop(s.shard, srcRec, (bits & 1) === 0, 1, moveSink, fill);
+  if (rest === 0) deleteKey(s.shard, s.db, s.key, s.now);
   let drec = ds.lookup(s.db, destKey, 0, destKey.length, s.now);
   if (drec === 0) drec = listCreateKey(ds, s.db, destKey, 0, destKey.length, s.now);
   listPushBytes(ds, drec, (bits & 2) === 0, moved, 0, movedLen, fill);
+  // Redis's order: the push on the destination, then the pop (and del) of the source.
+  notifyKey(ds, Nc.List, (bits & 2) === 0 ? EV.lpush : EV.rpush, destKey, 0, destKey.length, s.db);
+  lpopped(s, (bits & 1) === 0, rest === 0);
   s.ready(di, s.db, destKey);
   s.reply.bulk(moved, 0, movedLen);
   return 'served';

@@ -12,6 +12,7 @@ import { Enc, T, kEncNames, kTypeNames } from '../../sab/record.js';
 import { kDatabases, lruClock } from '../../shard/shard.js';
 import { parseInt64 } from '../args.js';
 import { expireWhenOrReply } from '../expire-time.js';
+import { EV, Nc, notify } from '../../server/notify.js';
 
 // ------------------------------------------------------------------ parse
 
@@ -63,6 +64,7 @@ function delCommand(c: Ctx): void {
     const rec = c.lookupWrite(i);
     if (rec !== 0) {
       c.shard(i).deleteFound(c.db, rec);
+      notify(c, Nc.Generic, EV.del, i);
       n++;
     }
   }
@@ -81,6 +83,7 @@ function existsGeneric(c: Ctx, touch: boolean): void {
 
 function typeCommand(c: Ctx): void {
   const rec = c.shard(1).lookup(c.db, c.buf, c.offs[1], c.lens[1], c.now);
+  if (rec === 0) notify(c, Nc.KeyMiss, EV.keymiss, 1); // Redis looks TYPE's key up as a read
   c.reply.simple(rec === 0 ? 'none' : kTypeNames[c.shard(1).type(rec)]);
 }
 
@@ -100,8 +103,13 @@ function expireGeneric(c: Ctx, relative: boolean, unitMs: 1 | 1000): void {
     if ((flags & kGT) && (cur === 0 || when <= cur)) return c.reply.int(0);
     if ((flags & kLT) && cur !== 0 && when >= cur) return c.reply.int(0);
   }
-  if (when <= c.now) s.deleteFound(c.db, rec);
-  else s.setExpire(c.db, rec, when);
+  if (when <= c.now) {
+    s.deleteFound(c.db, rec);
+    notify(c, Nc.Generic, EV.del, 1);
+  } else {
+    s.setExpire(c.db, rec, when);
+    notify(c, Nc.Generic, EV.expire, 1);
+  }
   c.reply.int(1);
 }
 
@@ -121,6 +129,7 @@ function persistCommand(c: Ctx): void {
   const rec = c.lookupWrite(1);
   if (rec === 0 || s.expireAt(rec) === 0) return c.reply.int(0);
   s.setExpire(c.db, rec, 0);
+  notify(c, Nc.Generic, EV.persist, 1);
   c.reply.int(1);
 }
 
@@ -139,6 +148,8 @@ function renameGeneric(c: Ctx, nx: boolean): void {
   dst.insertCopy(c.db, src, rec, c.buf, c.offs[2], c.lens[2], true, c.now);
   const again = c.lookupWrite(1);
   src.deleteFound(c.db, again);
+  notify(c, Nc.Generic, EV.renameFrom, 1);
+  notify(c, Nc.Generic, EV.renameTo, 2);
   c.signalReady(2); // a list or sorted set now under the new name may serve blocked clients
   if (nx) c.reply.int(1);
   else c.reply.ok();
@@ -166,6 +177,7 @@ function copyCommand(c: Ctx): void {
     dst.deleteFound(db, drec);
   }
   dst.insertCopy(db, src, rec, c.buf, c.offs[2], c.lens[2], true, c.now);
+  notify(c, Nc.Generic, EV.copyTo, 2, db);
   c.signalReady(2, db);
   c.reply.int(1);
 }
@@ -181,6 +193,8 @@ function moveCommand(c: Ctx): void {
   if (s.lookup(db, c.buf, c.offs[1], c.lens[1], c.now) !== 0) return c.reply.int(0);
   s.insertCopy(db, s, rec, c.buf, c.offs[1], c.lens[1], true, c.now);
   s.deleteFound(c.db, c.lookupWrite(1));
+  notify(c, Nc.Generic, EV.moveFrom, 1);
+  notify(c, Nc.Generic, EV.moveTo, 1, db);
   c.signalReady(1, db);
   c.reply.int(1);
 }

@@ -13,6 +13,7 @@ import { addInt64, parseInt64 } from '../args.js';
 import { addLongDouble, formatLongDoubleHuman, isFiniteLD, parseLongDouble, LD_ZERO, type LongDouble } from '../long-double.js';
 import { hashCreate, hashDelete, hashGet, hashLen, hashListpackBytes, hashSet, hv } from '../../types/hash.js';
 import { hgetallCommand, hkeysCommand, hrandfieldCommand, hscanCommand, hvalsCommand } from './hash-read.js';
+import { EV, Nc, notify } from '../../server/notify.js';
 
 // ------------------------------------------------------------------ ops
 
@@ -75,6 +76,7 @@ function hsetGeneric(c: Ctx, ok: boolean): void {
   for (let i = 2; i < c.argc; i += 2) added += setField(c, rec, i, c.buf, c.offs[i + 1], c.lens[i + 1]);
   if (ok) c.reply.ok();
   else c.reply.int(added);
+  notify(c, Nc.Hash, EV.hset, 1);
 }
 
 function hsetnxCommand(c: Ctx): void {
@@ -84,6 +86,7 @@ function hsetnxCommand(c: Ctx): void {
   const r = rec !== 0 ? rec : lookupOrCreate(c);
   setField(c, r, 2, c.buf, c.offs[3], c.lens[3]);
   c.reply.int(1);
+  notify(c, Nc.Hash, EV.hset, 1);
 }
 
 function hgetCommand(c: Ctx): void {
@@ -108,15 +111,18 @@ function hdelCommand(c: Ctx): void {
   if (rec < 0) return;
   if (rec === 0) return c.reply.int(0);
   const s = c.shard(1);
-  let deleted = 0;
+  let deleted = 0, emptied = false;
   for (let i = 2; i < c.argc; i++) {
     if (!hashDelete(s, rec, c.buf, c.offs[i], c.lens[i])) continue;
     deleted++;
     if (hashLen(s.heap, s.valuePtr(rec), s.encoding(rec)) === 0) {
       c.deleteKey(1);
+      emptied = true;
       break;
     }
   }
+  if (deleted !== 0) notify(c, Nc.Hash, EV.hdel, 1);
+  if (emptied) notify(c, Nc.Generic, EV.del, 1);
   c.reply.int(deleted);
 }
 
@@ -155,6 +161,7 @@ function hincrbyCommand(c: Ctx): void {
   const start = formatInt(next);
   setField(c, rec, 2, digits, start, digits.length - start);
   c.reply.intDigits(digits, start, digits.length - start);
+  notify(c, Nc.Hash, EV.hincrby, 1);
 }
 
 /** HINCRBYFLOAT computes in x86-64 long double and prints "%.17Lf" trimmed, like INCRBYFLOAT. */
@@ -177,6 +184,7 @@ function hincrbyfloatCommand(c: Ctx): void {
   const bytes = Buffer.from(text, 'latin1');
   setField(c, rec, 2, bytes, 0, bytes.length);
   c.reply.bulkString(text);
+  notify(c, Nc.Hash, EV.hincrbyfloat, 1);
 }
 
 // ------------------------------------------------------------------ registration

@@ -9,6 +9,7 @@ import {
   curEq, curPos, listDelRange, listDeleteAtCursor, listEnc, listGrow, listInsertAtCursor, listLength,
   listSeek, listShrink, listStep,
 } from '../../types/list.js';
+import { EV, Nc, notify } from '../../server/notify.js';
 
 const fillOf = (c: Ctx): number => c.engine.config.limits.listMaxListpackSize;
 
@@ -34,6 +35,7 @@ function linsertCommand(c: Ctx): void {
   }
   vp = listInsertAtCursor(heap, vp, enc, after, b, c.offs[4], c.lens[4]);
   s.setValue(rec, vp, enc);
+  notify(c, Nc.List, EV.linsert, 1);
   c.reply.int(listLength(heap, vp, enc));
   c.signalReady(1);
 }
@@ -61,8 +63,11 @@ function lremCommand(c: Ctx): void {
     } else listStep(heap, forward);
   }
   s.setValue(rec, vp, enc);
-  if (listLength(heap, vp, enc) === 0) c.deleteKey(1);
-  else if (removed !== 0) s.setValue(rec, listShrink(heap, vp, enc, fillOf(c)), listEnc);
+  if (removed !== 0) notify(c, Nc.List, EV.lrem, 1);
+  if (listLength(heap, vp, enc) === 0) {
+    c.deleteKey(1);
+    notify(c, Nc.Generic, EV.del, 1);
+  } else if (removed !== 0) s.setValue(rec, listShrink(heap, vp, enc, fillOf(c)), listEnc);
   c.reply.int(removed);
 }
 
@@ -92,8 +97,11 @@ function ltrimCommand(c: Ctx): void {
   vp = listDelRange(heap, vp, enc, 0, ltrim);
   vp = listDelRange(heap, vp, enc, llen - ltrim - rtrim, rtrim);
   s.setValue(rec, vp, enc);
-  if (llen - ltrim - rtrim === 0) c.deleteKey(1);
-  else s.setValue(rec, listShrink(heap, vp, enc, fillOf(c)), listEnc);
+  notify(c, Nc.List, EV.ltrim, 1);
+  if (llen - ltrim - rtrim === 0) {
+    c.deleteKey(1);
+    notify(c, Nc.Generic, EV.del, 1);
+  } else s.setValue(rec, listShrink(heap, vp, enc, fillOf(c)), listEnc);
   c.reply.ok();
 }
 

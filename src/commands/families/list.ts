@@ -39,6 +39,7 @@ import {
   listReplaceAtCursor, listShrink, listStep, listDeleteAtCursor,
 } from '../../types/list.js';
 import { listEditCommands } from './list-edit.js';
+import { EV, Nc, notify } from '../../server/notify.js';
 
 /** The sink of popped elements: any Reply works. */
 export interface BulkSink {
@@ -113,7 +114,16 @@ export function listTryShrink(s: Shard, rec: number, fill: number): void {
 export function listPopReplyKeyValue(c: Ctx, i: number, rec: number, left: boolean): void {
   c.reply.array(2);
   c.reply.bulk(c.buf, c.offs[i], c.lens[i]);
-  if (listPop(c.shard(i), rec, left, 1, c.reply, listFill(c)) === 0) c.deleteKey(i);
+  popped(c, i, left, listPop(c.shard(i), rec, left, 1, c.reply, listFill(c)));
+}
+
+/** After a pop from key argument i: its keyspace events, and the key deleted if now empty. */
+function popped(c: Ctx, i: number, left: boolean, rest: number): void {
+  notify(c, Nc.List, left ? EV.lpop : EV.rpop, i);
+  if (rest === 0) {
+    c.deleteKey(i);
+    notify(c, Nc.Generic, EV.del, i);
+  }
 }
 
 export function listPopReplyWithKey(c: Ctx, i: number, rec: number, left: boolean, count: number): void {
@@ -122,7 +132,7 @@ export function listPopReplyWithKey(c: Ctx, i: number, rec: number, left: boolea
   c.reply.array(2);
   c.reply.bulk(c.buf, c.offs[i], c.lens[i]);
   c.reply.array(count < len ? count : len);
-  if (listPop(s, rec, left, count, c.reply, listFill(c)) === 0) c.deleteKey(i);
+  popped(c, i, left, listPop(s, rec, left, count, c.reply, listFill(c)));
 }
 
 /** Scratch copy of a moved element (LMOVE reads and writes possibly the same heap block). */
@@ -155,8 +165,13 @@ export function lmoveGeneric(c: Ctx, fromLeft: boolean, toLeft: boolean): void {
   }
   listPushBytes(ds, dst, toLeft, scratch, 0, scratchLen, fill);
   c.signalReady(2);
+  notify(c, Nc.List, toLeft ? EV.lpush : EV.rpush, 2);
+  notify(c, Nc.List, fromLeft ? EV.lpop : EV.rpop, 1);
   if (sameKey || rest > 0) listTryShrink(ss, src, fill);
-  else c.deleteKey(1);
+  else {
+    c.deleteKey(1);
+    notify(c, Nc.Generic, EV.del, 1);
+  }
   c.reply.bulk(scratch, 0, scratchLen);
 }
 
@@ -171,6 +186,7 @@ function pushGeneric(c: Ctx, left: boolean, xx: boolean): void {
     rec = listCreateKey(s, c.db, c.buf, c.offs[1], c.lens[1], c.now);
   }
   c.reply.int(listPush(s, rec, left, c.buf, c.offs, c.lens, 2, c.argc, listFill(c)));
+  notify(c, Nc.List, left ? EV.lpush : EV.rpush, 1);
   c.signalReady(1);
 }
 
@@ -186,15 +202,12 @@ function popGeneric(c: Ctx, left: boolean): void {
   const rec = c.lookupTypeOrReply(1, T.List, true);
   if (rec < 0) return;
   if (rec === 0) return hasCount ? c.reply.nullArray() : c.reply.nullBulk();
-  if (!hasCount) {
-    if (listPop(c.shard(1), rec, left, 1, c.reply, listFill(c)) === 0) c.deleteKey(1);
-    return;
-  }
+  if (!hasCount) return popped(c, 1, left, listPop(c.shard(1), rec, left, 1, c.reply, listFill(c)));
   if (count === 0) return c.reply.array(0);
   const s = c.shard(1);
   const len = listLength(s.heap, s.valuePtr(rec), s.encoding(rec));
   c.reply.array(count < len ? count : len);
-  if (listPop(s, rec, left, count, c.reply, listFill(c)) === 0) c.deleteKey(1);
+  popped(c, 1, left, listPop(s, rec, left, count, c.reply, listFill(c)));
 }
 
 function llenCommand(c: Ctx): void {
@@ -259,6 +272,7 @@ function lsetCommand(c: Ctx): void {
   enc = listEnc;
   vp = listShrink(heap, vp, enc, fill);
   s.setValue(rec, vp, listEnc);
+  notify(c, Nc.List, EV.lset, 1);
   c.reply.ok();
 }
 

@@ -16,6 +16,7 @@ import { lpNew } from '../../sab/listpack.js';
 import {
   SetVal, setAdd, setForEach, setFree, setHas, setMaybeToIntset, setRemove, setSize,
 } from '../../types/set.js';
+import { EV, Nc, notify, overwriting } from '../../server/notify.js';
 
 /** One input set: its heap, root and encoding (transient, for this command). */
 interface Src {
@@ -58,23 +59,36 @@ const same = (a: Src, b: Src) => a.heap === b.heap && a.vp === b.vp;
 
 /** Replace key argument i with the set value `sv` (built in its shard's heap). */
 function storeSet(c: Ctx, i: number, sv: SetVal): void {
-  deleteIfPresent(c, i);
+  if (deleteIfPresent(c, i)) overwriting(c.shard(i)); // Redis overwrites: no "new" event
   insertSet(c, i, sv);
 }
 
-function deleteIfPresent(c: Ctx, i: number): void {
+/** Delete key argument i if it exists; true if it did. */
+function deleteIfPresent(c: Ctx, i: number): boolean {
   const s = c.shard(i);
   const rec = s.lookup(c.db, c.buf, c.offs[i], c.lens[i], c.now);
-  if (rec !== 0) s.deleteFound(c.db, rec);
+  if (rec === 0) return false;
+  s.deleteFound(c.db, rec);
+  return true;
 }
 
-/** Store a finished result in destination argument `di` (or delete it when empty); reply the size. */
-function finishStore(c: Ctx, di: number, sv: SetVal): void {
+/** A *STORE with an empty result: delete the destination (keyspace event del if it existed). */
+function storeEmpty(c: Ctx, di: number): void {
+  if (deleteIfPresent(c, di)) notify(c, Nc.Generic, EV.del, di);
+}
+
+/**
+ * Store a finished result in destination argument `di` (or delete it when empty), with the
+ * keyspace event `event` (sinterstore, sunionstore, sdiffstore); reply the size.
+ */
+function finishStore(c: Ctx, di: number, sv: SetVal, event: Uint8Array): void {
   const n = setSize(sv.heap, sv.vp, sv.enc);
-  if (n > 0) storeSet(c, di, sv);
-  else {
+  if (n > 0) {
+    storeSet(c, di, sv);
+    notify(c, Nc.Set, event, di);
+  } else {
     setFree(sv.heap, sv.vp, sv.enc);
-    deleteIfPresent(c, di);
+    storeEmpty(c, di);
   }
   c.reply.int(n);
 }
@@ -91,7 +105,7 @@ function interGeneric(c: Ctx, from: number, to: number, dst: number, cardOnly: b
   if (loaded.includes(null)) {
     // An empty (missing) set empties the intersection.
     if (dst >= 0) {
-      deleteIfPresent(c, dst);
+      storeEmpty(c, dst);
       return c.reply.int(0);
     }
     return cardOnly ? c.reply.int(0) : c.reply.set(0);
@@ -135,7 +149,7 @@ function interGeneric(c: Ctx, from: number, to: number, dst: number, cardOnly: b
     setAdd(sv, b, off, len, lim);
   });
   if (onlyIntegers && setSize(sv.heap, sv.vp, sv.enc) > 0) setMaybeToIntset(sv, lim);
-  finishStore(c, dst, sv);
+  finishStore(c, dst, sv, EV.sinterstore);
 }
 
 const kStop = { stop: true };
@@ -208,7 +222,7 @@ function unionDiffGeneric(c: Ctx, from: number, to: number, dst: number, op: num
       }
     }
   }
-  if (dst >= 0) return finishStore(c, dst, sv);
+  if (dst >= 0) return finishStore(c, dst, sv, op === kUnion ? EV.sunionstore : EV.sdiffstore);
   const reply = c.reply;
   reply.set(setSize(sv.heap, sv.vp, sv.enc));
   setForEach(sv.heap, sv.vp, sv.enc, (b, off, len) => reply.bulk(b, off, len));

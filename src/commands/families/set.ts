@@ -20,6 +20,7 @@ import { Enc } from '../../sab/record.js';
 import { isNew } from '../../sab/intset.js';
 import { lpNew } from '../../sab/listpack.js';
 import { insertSet, setAlgebraCommands } from './set-algebra.js';
+import { EV, Nc, notify } from '../../server/notify.js';
 
 // ------------------------------------------------------------------ helpers
 
@@ -33,10 +34,16 @@ export function setOf(c: Ctx, i: number, rec: number, sv: SetVal): SetVal {
   return sv.at(s.heap, s.valuePtr(rec), s.encoding(rec));
 }
 
-/** Write a changed set value back into its record, or delete the key if it became empty. */
-function writeBack(c: Ctx, i: number, rec: number, sv: SetVal): void {
+/**
+ * Write a changed set value back into its record, or delete the key if it became empty. Then
+ * the keyspace events: `event` (srem, spop), and del if the key was deleted.
+ */
+function writeBack(c: Ctx, i: number, rec: number, sv: SetVal, event: Uint8Array): void {
   c.shard(i).setValue(rec, sv.vp, sv.enc);
-  if (setSize(sv.heap, sv.vp, sv.enc) === 0) c.deleteKey(i);
+  const empty = setSize(sv.heap, sv.vp, sv.enc) === 0;
+  if (empty) c.deleteKey(i);
+  notify(c, Nc.Set, event, i);
+  if (empty) notify(c, Nc.Generic, EV.del, i);
 }
 
 // ------------------------------------------------------------------ commands
@@ -57,6 +64,7 @@ function saddCommand(c: Ctx): void {
   // No lookup happened since lookupTypeOrReply: the shard still holds this key's hash.
   if (rec === 0) c.shard(1).insertValue(c.db, b, offs[1], lens[1], T.Set, sv.enc, sv.vp, c.now);
   else c.shard(1).setValue(rec, sv.vp, sv.enc);
+  if (added !== 0) notify(c, Nc.Set, EV.sadd, 1);
   c.reply.int(added);
 }
 
@@ -75,7 +83,7 @@ function sremCommand(c: Ctx): void {
     }
   }
   setAfterRemovals(sv, removed);
-  writeBack(c, 1, rec, sv);
+  if (removed !== 0) writeBack(c, 1, rec, sv, EV.srem);
   c.reply.int(removed);
 }
 
@@ -141,7 +149,7 @@ function spopCommand(c: Ctx): void {
     setRandom(heap, sv.vp, sv.enc);
     popPicked(c, sv);
     setAfterRemovals(sv, 1);
-    return writeBack(c, 1, rec, sv);
+    return writeBack(c, 1, rec, sv, EV.spop);
   }
   const size = setSize(heap, sv.vp, sv.enc);
   const reply = c.reply;
@@ -150,6 +158,8 @@ function spopCommand(c: Ctx): void {
     reply.set(size);
     setForEach(heap, sv.vp, sv.enc, (b, off, len) => reply.bulk(b, off, len));
     c.deleteKey(1);
+    notify(c, Nc.Set, EV.spop, 1);
+    notify(c, Nc.Generic, EV.del, 1);
     return;
   }
   reply.set(count);
@@ -161,7 +171,7 @@ function spopCommand(c: Ctx): void {
       popPicked(c, sv);
     }
     setAfterRemovals(sv, count);
-    return writeBack(c, 1, rec, sv);
+    return writeBack(c, 1, rec, sv, EV.spop);
   }
   // Most of the set goes: move the few survivors into a new set (an intset when the source is
   // one, else a listpack that converts as it grows, as Redis 7.2), reply what is left in the
@@ -177,6 +187,7 @@ function spopCommand(c: Ctx): void {
   setForEach(heap, sv.vp, sv.enc, (b, off, len) => reply.bulk(b, off, len));
   setFree(heap, sv.vp, sv.enc);
   c.shard(1).setValue(rec, keep.vp, keep.enc);
+  notify(c, Nc.Set, EV.spop, 1);
 }
 
 const kLongMax = 2n ** 63n - 1n;
@@ -261,17 +272,19 @@ function smoveCommand(c: Ctx): void {
   }
   if (!setRemove(from, b, off, len)) return c.reply.int(0);
   setAfterRemovals(from, 1);
-  writeBack(c, 1, src, from);
+  writeBack(c, 1, src, from, EV.srem);
   const lim = c.engine.config.limits;
+  let added = true;
   if (dst === 0) {
     const to = setCreate(ds.heap, b, off, len, 1, lim, svB);
     setAdd(to, b, off, len, lim);
     insertSet(c, 2, to);
   } else {
     const to = setOf(c, 2, dst, svB);
-    setAdd(to, b, off, len, lim);
+    added = setAdd(to, b, off, len, lim);
     ds.setValue(dst, to.vp, to.enc);
   }
+  if (added) notify(c, Nc.Set, EV.sadd, 2);
   c.reply.int(1);
 }
 

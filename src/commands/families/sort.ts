@@ -28,6 +28,7 @@
  * - A missing GET value is nil in the reply and an empty string in a STORE list.
  */
 import type { Ctx, FamilyTable } from '../context.js';
+import { EV, Nc, notify, overwriting } from '../../server/notify.js';
 import { E, ES } from '../../errors.js';
 import { Enc, T } from '../../sab/record.js';
 import { curData, curLen, listLength, listSeek, listStep } from '../../types/list.js';
@@ -338,15 +339,17 @@ function sortGeneric(c: Ctx, readonly: boolean): void {
       else out.push(el.u8, 0, 0);
     }
   }
-  c.deleteKey(storeArg);
+  const existed = c.deleteKey(storeArg);
   if (outputLen > 0) {
     const ds = c.shard(storeArg), db = c.db;
     const ko = c.offs[storeArg], kl = c.lens[storeArg];
     ds.lookup(db, c.buf, ko, kl, c.now); // absent now; sets the hash insert reuses
+    if (existed) overwriting(ds); // Redis overwrites the key in place: no "new" event
     const drec = listCreateKey(ds, db, c.buf, ko, kl, c.now);
     listPush(ds, drec, false, out.u8, out.offs, out.lens, 0, out.n, listFill(c));
+    notify(c, Nc.List, EV.sortstore, storeArg);
     c.signalReady(storeArg);
-  }
+  } else if (existed) notify(c, Nc.Generic, EV.del, storeArg);
   r.int(outputLen);
 }
 

@@ -8,6 +8,7 @@ import type { Ctx, FamilyTable } from '../context.js';
 import { E } from '../../errors.js';
 import { Enc, T } from '../../sab/record.js';
 import { newZeroString } from './bitmap.js';
+import { EV, Nc, notify } from '../../server/notify.js';
 
 // ------------------------------------------------------------------ parse
 
@@ -170,6 +171,7 @@ function setrangeCommand(c: Ctx): void {
   else if (s.valLen(rec) < need) rec = s.resizeString(c.db, rec, need, c.now);
   s.heap.u8.set(c.buf.subarray(c.offs[3], c.offs[3] + vlen), s.valOffset(rec) + offset);
   s.setEncoding(rec, Enc.Raw); // Redis unshares the value: an edited string is always raw
+  notify(c, Nc.String, EV.setrange, 1);
   c.reply.int(s.valLen(rec));
 }
 

@@ -12,6 +12,7 @@ import { Enc, T } from '../../sab/record.js';
 import { addInt64, parseInt64 } from '../args.js';
 import { expireMsOrReply } from '../expire-time.js';
 import { LD_ZERO, addLongDouble, formatLongDoubleHuman, isFiniteLD, parseLongDouble, type LongDouble } from '../long-double.js';
+import { EV, Nc, notify } from '../../server/notify.js';
 
 // ------------------------------------------------------------------ parse
 
@@ -74,9 +75,16 @@ function storeString(c: Ctx, ki: number, rec: number, vi: number, expireAt: numb
   if (expireAt !== 0 && expireAt <= c.now) {
     // An absolute time in the past: the key ends up deleted (Redis deletes it at once).
     if (rec !== 0) s.deleteFound(c.db, rec);
+    // Redis 7.0 stores the key and expires it on its next access: the events it sends then.
+    else notify(c, Nc.New, EV.new, ki);
+    notify(c, Nc.String, EV.set, ki);
+    notify(c, Nc.Generic, EV.expire, ki);
+    notify(c, Nc.Expired, EV.expired, ki);
     return;
   }
   s.setString(c.db, rec, c.buf, c.offs[ki], c.lens[ki], c.buf, c.offs[vi], c.lens[vi], expireAt, keepTtl, c.now);
+  notify(c, Nc.String, EV.set, ki);
+  if (expireAt !== 0) notify(c, Nc.Generic, EV.expire, ki);
 }
 
 function replyValue(c: Ctx, i: number, rec: number): void {
@@ -104,6 +112,7 @@ const digits = new Uint8Array(24);
 function storeIntAndReply(c: Ctx, ki: number, rec: number, n: number | bigint): void {
   if (typeof n === 'bigint') {
     storeText(c, ki, rec, String(n));
+    notify(c, Nc.String, EV.incrby, ki);
     return c.reply.int(n);
   }
   let v = Math.abs(n), i = digits.length;
@@ -120,6 +129,7 @@ function storeIntAndReply(c: Ctx, ki: number, rec: number, n: number | bigint): 
   if (n < 0) digits[--i] = 0x2d;
   const len = digits.length - i;
   c.shard(ki).setString(c.db, rec, c.buf, c.offs[ki], c.lens[ki], digits, i, len, 0, true, c.now, Enc.Int);
+  notify(c, Nc.String, EV.incrby, ki);
   c.reply.intDigits(digits, i, len);
 }
 
@@ -202,9 +212,13 @@ function getsetCommand(c: Ctx): void {
 function getdelCommand(c: Ctx): void {
   const rec = lookupStringOrReply(c, 1, true);
   if (rec < 0) return;
-  if (rec === 0) return c.reply.nullBulk();
+  if (rec === 0) {
+    notify(c, Nc.KeyMiss, EV.keymiss, 1); // Redis looks the key up as a read first
+    return c.reply.nullBulk();
+  }
   replyValue(c, 1, rec);
   c.shard(1).deleteFound(c.db, rec);
+  notify(c, Nc.Generic, EV.del, 1);
 }
 
 function getexCommand(c: Ctx): void {
@@ -220,9 +234,17 @@ function getexCommand(c: Ctx): void {
   const s = c.shard(1);
   if (at !== 0) {
     s.lookup(c.db, c.buf, c.offs[1], c.lens[1], c.now);
-    if (at <= c.now) s.deleteFound(c.db, rec);
-    else s.setExpire(c.db, rec, at);
-  } else if (o.flags & kPERSIST) s.setExpire(c.db, rec, 0);
+    if (at <= c.now) {
+      s.deleteFound(c.db, rec);
+      notify(c, Nc.Generic, EV.del, 1);
+    } else {
+      s.setExpire(c.db, rec, at);
+      notify(c, Nc.Generic, EV.expire, 1);
+    }
+  } else if ((o.flags & kPERSIST) && s.expireAt(rec) !== 0) {
+    s.setExpire(c.db, rec, 0);
+    notify(c, Nc.Generic, EV.persist, 1);
+  }
 }
 
 function mgetCommand(c: Ctx): void {
@@ -254,7 +276,8 @@ function appendCommand(c: Ctx): void {
   if (rec < 0) return;
   const s = c.shard(1);
   if (rec === 0) {
-    storeString(c, 1, 0, 2, 0, false);
+    s.setString(c.db, 0, c.buf, c.offs[1], c.lens[1], c.buf, c.offs[2], c.lens[2], 0, false, c.now);
+    notify(c, Nc.String, EV.append, 1);
     return c.reply.int(c.lens[2]);
   }
   const old = s.valLen(rec), add = c.lens[2];
@@ -262,6 +285,7 @@ function appendCommand(c: Ctx): void {
   const nrec = s.resizeString(c.db, rec, old + add, c.now);
   s.heap.u8.set(c.buf.subarray(c.offs[2], c.offs[2] + add), s.valOffset(nrec) + old);
   s.setEncoding(nrec, Enc.Raw); // Redis unshares the value: an appended string is always raw
+  notify(c, Nc.String, EV.append, 1);
   c.reply.int(old + add);
 }
 
@@ -303,6 +327,7 @@ function incrbyfloatCommand(c: Ctx): void {
   if (!isFiniteLD(next)) return c.reply.error(E.incrFloatNaN);
   const text = formatLongDoubleHuman(next);
   storeText(c, 1, rec, text);
+  notify(c, Nc.String, EV.incrbyfloat, 1);
   c.reply.bulkString(text);
 }
 

@@ -15,6 +15,7 @@ import {
   ZBuilder, ZIter, lexGteMin, lexLteMax, scoreGteMin, scoreLteMax, zsetCount, zsetLength, zsetLexCount,
   zsetRemRangeByLex, zsetRemRangeByRank, zsetRemRangeByScore, deleteZsetKey, type ZEmit,
 } from '../../types/zset.js';
+import { EV, Nc, notify, overwriting } from '../../server/notify.js';
 
 const kAuto = 0, kRank = 1, kScore = 2, kLex = 3;
 
@@ -23,21 +24,27 @@ const kAuto = 0, kRank = 1, kScore = 2, kLex = 3;
 /**
  * Store a computed zset at key argument di, replacing whatever is there (and its TTL), or
  * delete the key when the result is empty; replies the result size (Redis's setKey/dbDelete
- * path of the *STORE commands).
+ * path of the *STORE commands), then sends the keyspace event `event` (or del).
  */
-export function storeZsetResult(c: Ctx, di: number, b: ZBuilder): void {
+export function storeZsetResult(c: Ctx, di: number, b: ZBuilder, event: Uint8Array): void {
   const s = c.shard(di);
   if (b.length === 0) {
     const old = c.lookupWrite(di);
     if (old !== 0) s.deleteFound(c.db, old);
-    return c.reply.int(0);
+    c.reply.int(0);
+    if (old !== 0) notify(c, Nc.Generic, EV.del, di);
+    return;
   }
   const lim = c.engine.config.limits;
   const [vp, enc] = b.build(s.heap, lim.zsetMaxListpackEntries, lim.zsetMaxListpackValue);
   const old = c.lookupWrite(di); // after building: the table slot and hash are this key's
-  if (old !== 0) s.deleteFound(c.db, old);
+  if (old !== 0) {
+    s.deleteFound(c.db, old);
+    overwriting(s); // Redis overwrites the key in place: no "new" event
+  }
   s.insertValue(c.db, c.buf, c.offs[di], c.lens[di], T.ZSet, enc, vp, c.now);
   c.reply.int(b.length);
+  notify(c, Nc.ZSet, event, di);
   c.signalReady(di);
 }
 
@@ -140,7 +147,7 @@ function zrangeGeneric(c: Ctx, src: number, store: number, rangeType: number, re
   const lim = c.engine.config.limits;
   const builder = store >= 0 ? new ZBuilder({ maxEntries: lim.zsetMaxListpackEntries, maxValue: lim.zsetMaxListpackValue }) : null;
   if (rec === 0) {
-    if (builder !== null) return storeZsetResult(c, store, builder);
+    if (builder !== null) return storeZsetResult(c, store, builder, EV.zrangestore);
     return c.reply.array(0);
   }
   const s = c.shard(src), heap = s.heap, vp = s.valuePtr(rec), enc = s.encoding(rec);
@@ -175,7 +182,7 @@ function zrangeGeneric(c: Ctx, src: number, store: number, rangeType: number, re
     }
     walk(emit);
   }
-  if (builder !== null) storeZsetResult(c, store, builder);
+  if (builder !== null) storeZsetResult(c, store, builder, EV.zrangestore);
 }
 
 // ------------------------------------------------------------------ counts
@@ -226,7 +233,12 @@ function zremrangeGeneric(c: Ctx, rangeType: number): void {
     deleted = zsetRemRangeByRank(s, rec, span[0], span[1]);
   } else if (sr !== null) deleted = zsetRemRangeByScore(s, rec, sr);
   else deleted = zsetRemRangeByLex(s, rec, lr!);
-  if (zsetLength(s.heap, s.valuePtr(rec), s.encoding(rec)) === 0) deleteZsetKey(s, c.db, rec);
+  const emptied = zsetLength(s.heap, s.valuePtr(rec), s.encoding(rec)) === 0;
+  if (emptied) deleteZsetKey(s, c.db, rec);
+  if (deleted !== 0) {
+    notify(c, Nc.ZSet, rangeType === kRank ? EV.zremrangebyrank : rangeType === kScore ? EV.zremrangebyscore : EV.zremrangebylex, 1);
+    if (emptied) notify(c, Nc.Generic, EV.del, 1);
+  }
   c.reply.int(deleted);
 }
 

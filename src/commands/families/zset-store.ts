@@ -11,6 +11,7 @@ import { T } from '../../sab/record.js';
 import type { Heap } from '../../sab/alloc.js';
 import { kLongMax, longInRange, scoreArg } from './zset-args.js';
 import { storeZsetResult } from './zset-range.js';
+import { EV } from '../../server/notify.js';
 import { ZBuilder, zsetEach, zsetLength, zsetScore, type ZEmit } from '../../types/zset.js';
 import { setForEach, setHas, setSize } from '../../types/set.js';
 
@@ -152,7 +153,7 @@ function zsetOpGeneric(c: Ctx, dst: number, numIdx: number, op: number, cardOnly
       });
     }
   }
-  if (dst >= 0) return storeZsetResult(c, dst, out);
+  if (dst >= 0) return storeZsetResult(c, dst, out, op === kUnion ? EV.zunionstore : op === kInter ? EV.zinterstore : EV.zdiffstore);
   if (cardOnly) return c.reply.int(card);
   const n = out.length, pairs = withScores && c.reply.resp === 3;
   c.reply.array(withScores && c.reply.resp === 2 ? n * 2 : n);

@@ -18,6 +18,7 @@ import {
   zres, zsetAdd, zsetDel, zsetEncodingForNew, zsetLength, zsetNew, zsetPop, zsetRank,
   zsetScore, deleteZsetKey, type ZEmit,
 } from '../../types/zset.js';
+import { EV, Nc, notify } from '../../server/notify.js';
 
 // ------------------------------------------------------------------ ZADD / ZINCRBY
 
@@ -65,6 +66,7 @@ function zaddGeneric(c: Ctx, flags: number): void {
       lim.zsetMaxListpackEntries, lim.zsetMaxListpackValue);
     if (out & kZOutNaN) {
       c.reply.error(EZ.nanScore);
+      if (added || updated) notify(c, Nc.ZSet, incr ? EV.zincr : EV.zadd, 1);
       if (added) c.signalReady(1);
       return;
     }
@@ -76,6 +78,7 @@ function zaddGeneric(c: Ctx, flags: number): void {
     }
   }
   zaddReply(c, incr, ch, added, updated, processed, score);
+  if (added || updated) notify(c, Nc.ZSet, incr ? EV.zincr : EV.zadd, 1);
   if (added) c.signalReady(1);
 }
 
@@ -149,14 +152,17 @@ function zremCommand(c: Ctx): void {
   if (rec < 0) return;
   if (rec === 0) return c.reply.int(0);
   const s = c.shard(1);
-  let deleted = 0;
+  let deleted = 0, emptied = false;
   for (let i = 2; i < c.argc; i++) {
     if (zsetDel(s, rec, c.buf, c.offs[i], c.lens[i])) deleted++;
     if (zsetLength(s.heap, s.valuePtr(rec), s.encoding(rec)) === 0) {
       deleteZsetKey(s, c.db, rec);
+      emptied = true;
       break;
     }
   }
+  if (deleted !== 0) notify(c, Nc.ZSet, EV.zrem, 1);
+  if (emptied) notify(c, Nc.Generic, EV.del, 1);
   c.reply.int(deleted);
 }
 
@@ -197,7 +203,10 @@ export function replyZpop(c: Ctx, ki: number, rec: number, max: boolean, count: 
     c.reply.bulk(u8, off, l);
     c.reply.double(score);
   };
-  return zsetPop(s, c.db, rec, max, n, emit);
+  const popped = zsetPop(s, c.db, rec, max, n, emit);
+  notify(c, Nc.ZSet, max ? EV.zpopmax : EV.zpopmin, ki);
+  if (n === len) notify(c, Nc.Generic, EV.del, ki);
+  return popped;
 }
 
 /**
