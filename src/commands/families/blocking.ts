@@ -166,17 +166,20 @@ function replyZPop(r: Reply, s: Shard, db: number, rec: number, kb: Uint8Array, 
   const size = zsetLength(s.heap, s.valuePtr(rec), s.encoding(rec));
   r.array(3);
   r.bulk(kb, koff, klen);
+  zpopEvent(s, db, kb, koff, klen, max);
   zsetPop(s, db, rec, max, 1, (u8, off, len, score) => {
     r.bulk(u8, off, len);
     r.double(score);
   });
-  zpopped(s, db, kb, koff, klen, max, size === 1);
+  if (size === 1) notifyKey(s, Nc.Generic, EV.del, kb, koff, klen, db);
 }
 
-/** Keyspace events of a sorted-set pop: zpopmin/zpopmax, then del if the pop emptied the key. */
-function zpopped(s: Shard, db: number, kb: Uint8Array, koff: number, klen: number, max: boolean, emptied: boolean): void {
+/**
+ * The keyspace event of a sorted-set pop: Redis sends zpopmin/zpopmax between the reply's
+ * header and its members, and del (when the pop emptied the key) after them.
+ */
+function zpopEvent(s: Shard, db: number, kb: Uint8Array, koff: number, klen: number, max: boolean): void {
   notifyKey(s, Nc.ZSet, max ? EV.zpopmax : EV.zpopmin, kb, koff, klen, db);
-  if (emptied) notifyKey(s, Nc.Generic, EV.del, kb, koff, klen, db);
 }
 
 /** Keyspace events of a list pop from a served key: lpop/rpop, then del if it emptied the key. */
@@ -192,13 +195,14 @@ function replyZMPop(r: Reply, s: Shard, db: number, rec: number, kb: Uint8Array,
   r.array(2);
   r.bulk(kb, koff, klen);
   r.array(n);
+  zpopEvent(s, db, kb, koff, klen, max);
   const emit: ZEmit = (u8, off, l, score) => {
     r.array(2);
     r.bulk(u8, off, l);
     r.double(score);
   };
   zsetPop(s, db, rec, max, n, emit);
-  zpopped(s, db, kb, koff, klen, max, n === len);
+  if (n === len) notifyKey(s, Nc.Generic, EV.del, kb, koff, klen, db);
 }
 
 function bzpop(c: Ctx, max: boolean): void {

@@ -106,11 +106,11 @@ function expireGeneric(c: Ctx, relative: boolean, unitMs: 1 | 1000): void {
   if (when <= c.now) {
     s.deleteFound(c.db, rec);
     notify(c, Nc.Generic, EV.del, 1);
-  } else {
-    s.setExpire(c.db, rec, when);
-    notify(c, Nc.Generic, EV.expire, 1);
+    return c.reply.int(1);
   }
+  s.setExpire(c.db, rec, when);
   c.reply.int(1);
+  notify(c, Nc.Generic, EV.expire, 1); // after the reply, as Redis
 }
 
 /** TTL, PTTL, EXPIRETIME, PEXPIRETIME. */

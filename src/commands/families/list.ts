@@ -165,14 +165,14 @@ export function lmoveGeneric(c: Ctx, fromLeft: boolean, toLeft: boolean): void {
   }
   listPushBytes(ds, dst, toLeft, scratch, 0, scratchLen, fill);
   c.signalReady(2);
+  // Keyspace events in Redis's order around the reply: push, reply, pop (and del).
   notify(c, Nc.List, toLeft ? EV.lpush : EV.rpush, 2);
-  notify(c, Nc.List, fromLeft ? EV.lpop : EV.rpop, 1);
-  if (sameKey || rest > 0) listTryShrink(ss, src, fill);
-  else {
-    c.deleteKey(1);
-    notify(c, Nc.Generic, EV.del, 1);
-  }
+  const emptied = !sameKey && rest === 0;
+  if (!emptied) listTryShrink(ss, src, fill);
+  else c.deleteKey(1);
   c.reply.bulk(scratch, 0, scratchLen);
+  notify(c, Nc.List, fromLeft ? EV.lpop : EV.rpop, 1);
+  if (emptied) notify(c, Nc.Generic, EV.del, 1);
 }
 
 // ------------------------------------------------------------------ commands
@@ -272,8 +272,8 @@ function lsetCommand(c: Ctx): void {
   enc = listEnc;
   vp = listShrink(heap, vp, enc, fill);
   s.setValue(rec, vp, listEnc);
-  notify(c, Nc.List, EV.lset, 1);
   c.reply.ok();
+  notify(c, Nc.List, EV.lset, 1);
 }
 
 /** LEFT → 1, RIGHT → 0, else -1 after replying a syntax error. */

@@ -72,7 +72,7 @@ function deleteIfPresent(c: Ctx, i: number): boolean {
   return true;
 }
 
-/** A *STORE with an empty result: delete the destination (keyspace event del if it existed). */
+/** SINTERSTORE with a missing input: delete the destination (keyspace event del if it existed). */
 function storeEmpty(c: Ctx, di: number): void {
   if (deleteIfPresent(c, di)) notify(c, Nc.Generic, EV.del, di);
 }
@@ -85,12 +85,14 @@ function finishStore(c: Ctx, di: number, sv: SetVal, event: Uint8Array): void {
   const n = setSize(sv.heap, sv.vp, sv.enc);
   if (n > 0) {
     storeSet(c, di, sv);
+    c.reply.int(n);
     notify(c, Nc.Set, event, di);
   } else {
     setFree(sv.heap, sv.vp, sv.enc);
-    storeEmpty(c, di);
+    const existed = deleteIfPresent(c, di);
+    c.reply.int(0);
+    if (existed) notify(c, Nc.Generic, EV.del, di);
   }
-  c.reply.int(n);
 }
 
 // ------------------------------------------------------------------ intersection

@@ -36,13 +36,14 @@ export function setOf(c: Ctx, i: number, rec: number, sv: SetVal): SetVal {
 
 /**
  * Write a changed set value back into its record, or delete the key if it became empty. Then
- * the keyspace events: `event` (srem, spop), and del if the key was deleted.
+ * the keyspace events: `event` (srem; null when sent already, as SPOP does before its reply),
+ * and del if the key was deleted.
  */
-function writeBack(c: Ctx, i: number, rec: number, sv: SetVal, event: Uint8Array): void {
+function writeBack(c: Ctx, i: number, rec: number, sv: SetVal, event: Uint8Array | null): void {
   c.shard(i).setValue(rec, sv.vp, sv.enc);
   const empty = setSize(sv.heap, sv.vp, sv.enc) === 0;
   if (empty) c.deleteKey(i);
-  notify(c, Nc.Set, event, i);
+  if (event !== null) notify(c, Nc.Set, event, i);
   if (empty) notify(c, Nc.Generic, EV.del, i);
 }
 
@@ -145,11 +146,12 @@ function spopCommand(c: Ctx): void {
   if (count === 0) return c.reply.set(0);
   const sv = setOf(c, 1, rec, svA);
   const heap = sv.heap;
+  notify(c, Nc.Set, EV.spop, 1); // Redis sends it before the reply (del comes after)
   if (count < 0) {
     setRandom(heap, sv.vp, sv.enc);
     popPicked(c, sv);
     setAfterRemovals(sv, 1);
-    return writeBack(c, 1, rec, sv, EV.spop);
+    return writeBack(c, 1, rec, sv, null);
   }
   const size = setSize(heap, sv.vp, sv.enc);
   const reply = c.reply;
@@ -158,7 +160,6 @@ function spopCommand(c: Ctx): void {
     reply.set(size);
     setForEach(heap, sv.vp, sv.enc, (b, off, len) => reply.bulk(b, off, len));
     c.deleteKey(1);
-    notify(c, Nc.Set, EV.spop, 1);
     notify(c, Nc.Generic, EV.del, 1);
     return;
   }
@@ -171,7 +172,7 @@ function spopCommand(c: Ctx): void {
       popPicked(c, sv);
     }
     setAfterRemovals(sv, count);
-    return writeBack(c, 1, rec, sv, EV.spop);
+    return writeBack(c, 1, rec, sv, null);
   }
   // Most of the set goes: move the few survivors into a new set (an intset when the source is
   // one, else a listpack that converts as it grows, as Redis 7.2), reply what is left in the
@@ -187,7 +188,6 @@ function spopCommand(c: Ctx): void {
   setForEach(heap, sv.vp, sv.enc, (b, off, len) => reply.bulk(b, off, len));
   setFree(heap, sv.vp, sv.enc);
   c.shard(1).setValue(rec, keep.vp, keep.enc);
-  notify(c, Nc.Set, EV.spop, 1);
 }
 
 const kLongMax = 2n ** 63n - 1n;

@@ -198,13 +198,14 @@ export function replyZpop(c: Ctx, ki: number, rec: number, max: boolean, count: 
     c.reply.array(n * 2 + 1);
     c.reply.bulk(c.buf, c.offs[ki], c.lens[ki]);
   } else c.reply.array(nested ? n : n * 2);
+  // Redis sends the event between the reply's header and its members (del after them).
+  notify(c, Nc.ZSet, max ? EV.zpopmax : EV.zpopmin, ki);
   const emit: ZEmit = (u8, off, l, score) => {
     if (nested) c.reply.array(2);
     c.reply.bulk(u8, off, l);
     c.reply.double(score);
   };
   const popped = zsetPop(s, c.db, rec, max, n, emit);
-  notify(c, Nc.ZSet, max ? EV.zpopmax : EV.zpopmin, ki);
   if (n === len) notify(c, Nc.Generic, EV.del, ki);
   return popped;
 }
