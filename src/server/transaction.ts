@@ -114,7 +114,7 @@ export class Transactions {
   private readonly watchCmd: Command;
   private readonly quit: Command;
   /** Queued commands that may touch keys they do not declare (scripts): EXEC locks every shard. */
-  private readonly anyKey = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']);
+  private readonly anyKey = new Set<Command>();
   private readonly allMask: number;
   /** Argument views of the queued command being run. */
   private offs = new Int32Array(64);
@@ -133,6 +133,10 @@ export class Transactions {
     this.watchCmd = get('watch');
     this.quit = get('quit');
     this.allMask = (1 << engine.shards.length) - 1;
+    for (const n of ['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']) {
+      const cmd = engine.registry.get(n);
+      if (cmd !== undefined) this.anyKey.add(cmd);
+    }
   }
 
   /** The client's state, created on first use (MULTI, WATCH). */
@@ -190,15 +194,18 @@ export class Transactions {
     if (cmd === this.exec) {
       if (tx.aborted) return undefined;
       let mask = this.watch.mask(tx.watched);
-      for (let j = 0; j < tx.count; j++) {
-        const cmd = tx.cmds[j];
-        this.point(c, tx, j);
-        mask |= this.anyKey.has(cmd.name) ? this.allMask : engine.routeKeys(c, cmd);
+      if (this.allMask === 1) mask = 1; // one shard: no routing needed
+      else {
+        for (let j = 0; j < tx.count && mask !== this.allMask; j++) {
+          const cmd = tx.cmds[j];
+          this.point(c, tx, j);
+          mask |= this.anyKey.has(cmd) ? this.allMask : engine.routeKeys(c, cmd);
+        }
+        c.buf = b;
+        c.offs = offs;
+        c.lens = lens;
+        c.argc = argc;
       }
-      c.buf = b;
-      c.offs = offs;
-      c.lens = lens;
-      c.argc = argc;
       if (mask !== 0 && !engine.acquire(mask, blocking)) return false;
       return undefined;
     }
