@@ -1,18 +1,13 @@
 /**
- * Pub/sub message frames, encoded once per message and protocol version and then copied (or,
- * when big, shared by reference) into every subscriber's writer:
+ * Pub/sub message frames, encoded once per message and protocol version, then shared by every
+ * subscriber that gets that version:
  *
  *   RESP2  *3 $7 message $<n> <channel> $<n> <payload>        (*4 ... pmessage <pattern> ...)
  *   RESP3  >3 $7 message ...                                   (>4 ... pmessage ...)
  *
- * Small frames are built in one of two scratch buffers (one per protocol version), which the
- * caller copies out before the next frame of the same version is built; frames too big for the
- * writers to copy get a buffer of their own, never written again.
+ * Frames are written straight into the shared log of pubsub/output.ts (or a buffer of their
+ * own when big), so a message is encoded once per protocol version whatever its audience.
  */
-
-/** Frames up to this size are copied by the writer (RespWriter's kBigBulk is 64 KiB). */
-const kScratch = 60 * 1024;
-const scratch: Buffer[] = [Buffer.allocUnsafe(kScratch), Buffer.allocUnsafe(kScratch)];
 
 function digits(n: number): number {
   let d = 1;
@@ -23,7 +18,7 @@ function digits(n: number): number {
   return d;
 }
 
-function putInt(b: Buffer, at: number, n: number): number {
+function putInt(b: Uint8Array, at: number, n: number): number {
   const d = digits(n);
   for (let i = at + d - 1; i >= at; i--) {
     b[i] = 48 + (n % 10);
@@ -36,37 +31,38 @@ function bulkSize(len: number): number {
   return 1 + digits(len) + 2 + len + 2;
 }
 
-function putBulk(f: Buffer, at: number, src: Uint8Array, off: number, len: number): number {
+function putBulk(f: Uint8Array, at: number, src: Uint8Array, off: number, len: number): number {
   f[at++] = 0x24; // $
   at = putInt(f, at, len);
   f[at++] = 13;
   f[at++] = 10;
   if (len <= 32) for (let i = 0; i < len; i++) f[at + i] = src[off + i];
-  else f.set(src.subarray(off, off + len), at);
+  else f.set(off === 0 && len === src.length ? src : src.subarray(off, off + len), at);
   at += len;
   f[at++] = 13;
   f[at++] = 10;
   return at;
 }
 
+/** Bytes of the frame [word, (pattern,) channel, payload]. */
+export function frameSize(word: Uint8Array, pattern: Uint8Array | null, len: number, plen: number): number {
+  return 4 + bulkSize(word.length) + (pattern === null ? 0 : bulkSize(pattern.length)) + bulkSize(len) + bulkSize(plen);
+}
+
 /**
- * [word, (pattern,) channel, payload] as a push frame of protocol `resp`. The result is valid
- * until the next call for the same `resp` when it is at most 60 KiB.
+ * Write the push frame [word, (pattern,) channel, payload] of protocol `resp` at f[at..];
+ * returns the end. f must have frameSize() bytes free there.
  */
-export function encodeFrame(
-  resp: 2 | 3, word: Uint8Array, pattern: Uint8Array | null,
+export function writeFrame(
+  f: Uint8Array, at: number, resp: 2 | 3, word: Uint8Array, pattern: Uint8Array | null,
   b: Uint8Array, off: number, len: number, p: Uint8Array, poff: number, plen: number,
-): Buffer {
-  const n = pattern === null ? 3 : 4;
-  const size = 4 + bulkSize(word.length) + (pattern === null ? 0 : bulkSize(pattern.length)) + bulkSize(len) + bulkSize(plen);
-  const f = size <= kScratch ? scratch[resp - 2] : Buffer.allocUnsafe(size);
-  f[0] = resp === 3 ? 0x3e : 0x2a; // > or *
-  f[1] = 48 + n;
-  f[2] = 13;
-  f[3] = 10;
-  let at = putBulk(f, 4, word, 0, word.length);
+): number {
+  f[at] = resp === 3 ? 0x3e : 0x2a; // > or *
+  f[at + 1] = pattern === null ? 51 : 52; // 3 or 4 items
+  f[at + 2] = 13;
+  f[at + 3] = 10;
+  at = putBulk(f, at + 4, word, 0, word.length);
   if (pattern !== null) at = putBulk(f, at, pattern, 0, pattern.length);
   at = putBulk(f, at, b, off, len);
-  at = putBulk(f, at, p, poff, plen);
-  return size <= kScratch ? f.subarray(0, at) : f;
+  return putBulk(f, at, p, poff, plen);
 }

@@ -27,7 +27,6 @@ import type { Config } from '../server/config.js';
 import { Found, Kind, Registry, type PatternInfo, type PubsubHandle } from './registry.js';
 import { Remote } from './remote.js';
 import { SubscriberOutput, type Seg } from './output.js';
-import { encodeFrame } from './frames.js';
 
 export { Kind } from './registry.js';
 
@@ -222,7 +221,7 @@ export class PubsubHub {
     const set = this.local[kind].get(chan);
     if (set !== undefined) {
       const word = kind === Kind.Shard ? kSMessage : kMessage;
-      this.f2 = this.f3 = this.s2 = this.s3 = null;
+      this.s2 = this.s3 = null;
       for (const cl of set) {
         n++;
         this.send(cl, word, null, b, off, len, p, poff, plen);
@@ -231,7 +230,7 @@ export class PubsubHub {
     if (kind === Kind.Channel && this.local[Kind.Pattern].size !== 0) {
       for (const [pat, pset] of this.local[Kind.Pattern]) {
         if (!globMatch(pat, chan, false)) continue;
-        this.f2 = this.f3 = this.s2 = this.s3 = null;
+        this.s2 = this.s3 = null;
         let pb: Buffer | null = null;
         for (const cl of pset) {
           n++;
@@ -243,27 +242,23 @@ export class PubsubHub {
     return n;
   }
 
-  /** The current message's frame and shared segment per protocol version (built on demand). */
-  private f2: Buffer | null = null;
-  private f3: Buffer | null = null;
+  /** The current message's frame per protocol version (encoded on demand, once). */
   private s2: Seg | null = null;
   private s3: Seg | null = null;
 
-  /** One delivery of the current message (frames are encoded and shared once per version). */
+  /** One delivery of the current message. */
   private send(cl: Client, word: Buffer, pat: Buffer | null, b: Uint8Array, off: number, len: number, p: Uint8Array, poff: number, plen: number): void {
     const w = cl.out, subs = cl.pubsub!;
     if (w === null || subs.closing) return;
-    const resp = w.resp;
-    const f = resp === 3
-      ? (this.f3 ??= encodeFrame(3, word, pat, b, off, len, p, poff, plen))
-      : (this.f2 ??= encodeFrame(2, word, pat, b, off, len, p, poff, plen));
+    const seg = w.resp === 3
+      ? (this.s3 ??= this.out.encode(3, word, pat, b, off, len, p, poff, plen))
+      : (this.s2 ??= this.out.encode(2, word, pat, b, off, len, p, poff, plen));
     if (cl.inTurn) {
       // Its connection is mid-turn: the push goes between its replies, in its writer.
-      w.raw(f, 0, f.length);
-      this.out.wrote(cl, subs, f.length);
+      w.raw(seg.buf, seg.start, seg.end - seg.start);
+      this.out.wrote(cl, subs, seg.end - seg.start);
       return;
     }
-    const seg = resp === 3 ? (this.s3 ??= this.out.share(3, f)) : (this.s2 ??= this.out.share(2, f));
     this.out.add(cl, subs, seg);
   }
 

@@ -24,9 +24,10 @@
 import type { Client } from '../server/client.js';
 import type { ClientSubs } from './hub.js';
 import { OutputLimits, overLimit } from './output-limit.js';
+import { frameSize, writeFrame } from './frames.js';
 
 const kLogBytes = 256 * 1024;
-/** encodeFrame() gives frames over this size a buffer of their own. */
+/** Frames over this size get a buffer of their own (writers keep such pieces by reference). */
 const kOwnBuffer = 60 * 1024;
 
 /** A frame's place: bytes [start, end) of buf. */
@@ -45,27 +46,27 @@ export class SubscriberOutput {
   private readonly segs = [new Seg(), new Seg()];
 
   /**
-   * Store a frame of protocol `resp` in the shared log; returns its segment (reused by the
-   * next share() of the same version, so use it before encoding the next frame).
+   * Encode a frame of protocol `resp` into the shared log (or, over 60 KiB, into a buffer of its
+   * own); returns its segment. The Seg object is reused by the next encode() of the same
+   * version, so use it before encoding the next frame.
    */
-  share(resp: 2 | 3, f: Buffer): Seg {
+  encode(resp: 2 | 3, word: Uint8Array, pat: Uint8Array | null, b: Uint8Array, off: number, len: number, p: Uint8Array, poff: number, plen: number): Seg {
     const i = resp - 2, seg = this.segs[i];
-    if (f.length > kOwnBuffer) {
-      seg.buf = f;
+    const size = frameSize(word, pat, len, plen);
+    if (size > kOwnBuffer) {
+      seg.buf = Buffer.allocUnsafe(size);
       seg.start = 0;
-      seg.end = f.length;
+      seg.end = writeFrame(seg.buf, 0, resp, word, pat, b, off, len, p, poff, plen);
       return seg;
     }
-    let log = this.logs[i], off = this.logOffs[i];
-    if (off + f.length > log.length) {
+    let log = this.logs[i], at = this.logOffs[i];
+    if (at + size > log.length) {
       log = this.logs[i] = Buffer.allocUnsafe(kLogBytes);
-      off = 0;
+      at = 0;
     }
-    log.set(f, off);
     seg.buf = log;
-    seg.start = off;
-    seg.end = off + f.length;
-    this.logOffs[i] = seg.end;
+    seg.start = at;
+    seg.end = this.logOffs[i] = writeFrame(log, at, resp, word, pat, b, off, len, p, poff, plen);
     return seg;
   }
 
