@@ -170,7 +170,10 @@ function copyCommand(c: Ctx): void {
   }
   const src = c.shard(1), dst = c.shard(2);
   const rec = c.lookupWrite(1);
-  if (rec === 0) return c.reply.int(0);
+  if (rec === 0) {
+    notify(c, Nc.KeyMiss, EV.keymiss, 1); // Redis looks COPY's source up as a read
+    return c.reply.int(0);
+  }
   const drec = dst.lookup(db, c.buf, c.offs[2], c.lens[2], c.now);
   if (drec !== 0) {
     if (!replace) return c.reply.int(0);
