@@ -161,6 +161,7 @@ export class WatchTable {
 
   /** Drop every entry of a client (any thread, no lock needed). */
   unwatchAll(list: WatchEntry[]): void {
+    if (list.length === 0) return;
     for (const e of list) {
       const heap = this.shards[e.shard].heap;
       const w = heap.root(kWatchRoot) * 2;

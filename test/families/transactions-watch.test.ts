@@ -113,6 +113,21 @@ describe('WATCH', () => {
     h.call(c, 'SELECT', '0');
   });
 
+  it('DEL, RENAME (both names), HSET, LPOP and INCR of a watched key are modifications', () => {
+    const cases: [string, string[][]][] = [
+      ['x', [['DEL', 'x']]], ['x', [['RENAME', 'x', 'x2']]], ['x2', [['RENAME', 'x', 'x2']]],
+      ['h', [['HSET', 'h', 'f', 'v']]], ['l', [['LPOP', 'l']]], ['x', [['INCR', 'x']]], ['x', [['APPEND', 'x', '!']]],
+    ];
+    for (const [key, writes] of cases) {
+      h.call(c, 'FLUSHDB');
+      h.call(c, 'SET', 'x', '1');
+      h.call(c, 'RPUSH', 'l', 'a', 'b');
+      h.run(c, 'WATCH', key);
+      for (const w of writes) h.call(other, ...w);
+      expect(tx(c, ['PING']), `${key}: ${writes.join(' ')}`).toBe('*-1\r\n');
+    }
+  });
+
   it('no-op writes on missing keys and failed writes do not count as modifications', () => {
     h.call(c, 'DEL', 'y');
     h.run(c, 'WATCH', 'y');
