@@ -179,11 +179,11 @@ export class Notifier {
  * A command's notification for key argument i (in `db`, default the client's): nothing at all
  * unless `cls` is on. The one call a handler makes, after its change, before its reply.
  */
-export function notify(c: Ctx, cls: Nc, event: Uint8Array, i: number, db = c.client.db): void {
+export function notify(c: Ctx, cls: Nc, event: Uint8Array, i: number, db?: number): void {
   const s = c.engine.shards[c.keyShard[i]];
   const f = s.control[kNotifyIndex];
   if ((f & cls) === 0) return;
-  s.notifier?.emit(f, event, c.buf, c.offs[i], c.lens[i], db);
+  s.notifier?.emit(f, event, c.buf, c.offs[i], c.lens[i], db ?? c.client.db);
 }
 
 /** notify() for a key given as bytes, in shard `s` (serving blocked clients, SORT's keys). */
@@ -191,11 +191,6 @@ export function notifyKey(s: Shard, cls: Nc, event: Uint8Array, b: Uint8Array, o
   const f = s.control[kNotifyIndex];
   if ((f & cls) === 0) return;
   s.notifier?.emit(f, event, b, off, len, db);
-}
-
-/** True if any of `cls` is on (to skip work done only for notifications). */
-export function notifying(c: Ctx, cls: Nc): boolean {
-  return (c.engine.shards[0].control[kNotifyIndex] & cls) !== 0;
 }
 
 /** The classes word as set now. */
