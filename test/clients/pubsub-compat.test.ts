@@ -130,6 +130,25 @@ function namesApart(fs: string[]): string[] {
   return [...rest, ...names.sort()];
 }
 
+/**
+ * Wait until the issuing connection has received something (every step answers it) and then
+ * no connection has received anything for 40 ms (pushes to the others), 5 s at most.
+ */
+async function settle(got: Map<number, Buffer[]>, conn: number): Promise<void> {
+  const size = () => [...got.values()].reduce((n, cs) => n + cs.reduce((m, c) => m + c.length, 0), 0);
+  const deadline = Date.now() + 5000;
+  while (got.get(conn)!.length === 0 && Date.now() < deadline) await sleep(5);
+  let last = size(), quietSince = Date.now();
+  while (Date.now() - quietSince < 40 && Date.now() < deadline) {
+    await sleep(10);
+    const now = size();
+    if (now !== last) {
+      last = now;
+      quietSince = Date.now();
+    }
+  }
+}
+
 /** Runs the script on one server; after each step, every connection's new bytes. */
 async function record(port: number): Promise<string[][][]> {
   const conns = new Map<number, RawClient>();
@@ -152,7 +171,7 @@ async function record(port: number): Promise<string[][][]> {
       parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n'));
     }
     c.socket.write(Buffer.concat(parts));
-    await sleep(step.args.some((a) => a === big) ? 200 : 50);
+    await settle(got, step.conn);
     const row: string[][] = [];
     for (const id of ids) {
       const fs = frames(Buffer.concat(got.get(id)!.splice(0)));
