@@ -21,10 +21,11 @@ import {
 
 /**
  * A step: a command (words, or an array for arguments with spaces), a pause, a command that
- * blocks (on a third connection; the next step must serve it), or commands written at once
- * (a MULTI ... EXEC, whose queued commands must not be followed by the marker).
+ * blocks (on a third connection; the next step must serve it), commands written at once
+ * (a MULTI ... EXEC, whose queued commands must not be followed by the marker), or a wait
+ * until active expiry emptied the current db (DBSIZE touches no key, so no lazy expiry).
  */
-type Step = string | string[] | { sleep: number } | { block: string } | { pipe: string[] };
+type Step = string | string[] | { sleep: number } | { block: string } | { pipe: string[] } | { untilEmpty: true };
 interface Case {
   name: string;
   flags: string;
@@ -54,6 +55,10 @@ async function transcript(port: number, cs: Case): Promise<string[]> {
       if (typeof st === 'object' && 'sleep' in st) {
         await sleep(st.sleep);
         out.push(`> (sleep ${st.sleep})`);
+      } else if (typeof st === 'object' && 'untilEmpty' in st) {
+        const end = Date.now() + 10000;
+        while ((await cmd.send('DBSIZE')).toString('latin1') !== ':0\r\n' && Date.now() < end) await sleep(20);
+        out.push('> (until active expiry emptied the db)');
       } else if (typeof st === 'object' && 'block' in st) {
         blk.write(encode(words(st.block)));
         blocked = 1;
@@ -160,7 +165,7 @@ const CASES: Case[] = [
       'set a 1', 'pexpire a 0', 'set a 1 ex 100', 'rename a c', 'rename c b', 'renamenx b d', 'renamenx d d', 'rename d d',
       'set x 1', 'renamenx x d', 'copy d e', 'copy d e replace', 'copy d e', 'copy d e db 3', 'copy nk e', 'move e 1',
       'set e 9', 'move e 1', 'select 1', 'del e', 'select 0', 'del d x nonexist', 'unlink b',
-      'set t 1 px 1', { sleep: 400 }, 'get t', // active expiry (owner worker / serverCron)
+      'select 9', 'set t 1 px 1', { untilEmpty: true }, 'get t', 'select 0', // active expiry (owner worker / serverCron)
       'type nonex', 'ttl nonex', 'object encoding nonex',
       'flushdb', 'set s1 1', 'swapdb 0 1', 'flushall',
     ],
