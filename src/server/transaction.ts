@@ -8,12 +8,13 @@
  * replies the error at once and flags the transaction, so EXEC replies EXECABORT; an EXEC that
  * itself fails a check discards the transaction with "EXECABORT ... because of: <error>".
  *
- * Locking. EXEC needs every shard its queued commands route to, plus the shards of the keys
- * the client watches. intercept() computes that union and takes it with the engine's
- * acquire() (ascending order, try-lock; a busy shard parks the connection and EXEC is retried
- * from the start, nothing having run). The EXEC handler then checks the watches and runs each
- * queued command through the same routing and handler as Engine.execute, without releasing or
- * re-taking anything, so no client on any thread sees part of a transaction.
+ * Locking. Each command is routed when it is queued (its key shards kept with its arguments),
+ * so EXEC knows the union of the shards its commands need, plus the shards of the keys the
+ * client watches, and takes it with the engine's acquire() (ascending order, try-lock; a busy
+ * shard parks the connection and EXEC is retried from the start, nothing having run). The
+ * EXEC handler then checks the watches and runs each queued command's handler as
+ * Engine.execute would, without releasing or re-taking anything, so no client on any thread
+ * sees part of a transaction.
  *
  * Inside EXEC: one clock reading for every command (Redis freezes time in EXEC, so no key
  * expires half-way); blocking commands cannot block (Client.unblock is null while EXEC runs, so
@@ -41,17 +42,23 @@ export class TxState {
   /** Queued commands: cmds[0, count) (the array is reused, not shrunk). */
   cmds: Command[] = [];
   count = 0;
-  /** Per queued command: index of its first argument in offs/lens, and its argc. */
+  /** Per queued command: index of its first argument in offs/lens, its argc, its shard mask. */
   first = new Int32Array(16);
   argc = new Int32Array(16);
+  masks = new Int32Array(16);
+  /** Union of the queued commands' shard masks: what EXEC locks (with the watched keys' shards). */
+  lockMask = 0;
   buf: Buffer = Buffer.allocUnsafe(1024);
   used = 0;
+  /** Per queued argument: offset and length in buf, and its shard when it is a key (keyShard). */
   offs = new Int32Array(64);
   lens = new Int32Array(64);
+  shards = new Int32Array(64);
   nargs = 0;
   watched: WatchEntry[] = [];
 
-  queue(c: Ctx, cmd: Command): void {
+  /** Queue the command in c, routed (c.keyShard filled) to the shards of `mask`. */
+  queue(c: Ctx, cmd: Command, mask: number): void {
     let bytes = 0;
     for (let i = 0; i < c.argc; i++) bytes += c.lens[i];
     if (this.used + bytes > this.buf.length) {
@@ -61,27 +68,35 @@ export class TxState {
     }
     if (this.nargs + c.argc > this.offs.length) {
       const n = Math.max(this.offs.length * 2, this.nargs + c.argc);
-      const o = new Int32Array(n), l = new Int32Array(n);
+      const o = new Int32Array(n), l = new Int32Array(n), sh = new Int32Array(n);
       o.set(this.offs);
       l.set(this.lens);
+      sh.set(this.shards);
       this.offs = o;
       this.lens = l;
+      this.shards = sh;
     }
     const k = this.count++;
     if (k === this.first.length) {
-      const f = new Int32Array(k * 2), a = new Int32Array(k * 2);
+      const f = new Int32Array(k * 2), a = new Int32Array(k * 2), m = new Int32Array(k * 2);
       f.set(this.first);
       a.set(this.argc);
+      m.set(this.masks);
       this.first = f;
       this.argc = a;
+      this.masks = m;
     }
     this.cmds[k] = cmd;
     this.first[k] = this.nargs;
     this.argc[k] = c.argc;
+    this.masks[k] = mask;
+    this.lockMask |= mask;
+    const ks = c.keyShard, nks = ks.length;
     for (let i = 0; i < c.argc; i++) {
       const n = c.lens[i];
       copyBytes(this.buf, this.used, c.buf, c.offs[i], n);
       this.offs[this.nargs] = this.used;
+      this.shards[this.nargs] = i < nks ? ks[i] : 0;
       this.lens[this.nargs++] = n;
       this.used += n;
     }
@@ -92,15 +107,18 @@ export class TxState {
     this.multi = false;
     this.aborted = false;
     this.count = 0;
+    this.lockMask = 0;
     if (this.cmds.length > 1024) this.cmds = [];
     this.used = 0;
     this.nargs = 0;
     if (this.buf.length > 1 << 20) this.buf = Buffer.allocUnsafe(1024);
-    if (this.first.length > 1024) {
+    if (this.first.length > 1024 || this.offs.length > 4096) {
       this.first = new Int32Array(16);
       this.argc = new Int32Array(16);
+      this.masks = new Int32Array(16);
       this.offs = new Int32Array(64);
       this.lens = new Int32Array(64);
+      this.shards = new Int32Array(64);
     }
   }
 }
@@ -193,19 +211,7 @@ export class Transactions {
     if ((cmd.flags & F.NoMulti) !== 0) return this.refuse(c, ET.notInMulti);
     if (cmd === this.exec) {
       if (tx.aborted) return undefined;
-      let mask = this.watch.mask(tx.watched);
-      if (this.allMask === 1) mask = 1; // one shard: no routing needed
-      else {
-        for (let j = 0; j < tx.count && mask !== this.allMask; j++) {
-          const cmd = tx.cmds[j];
-          this.point(c, tx, j);
-          mask |= this.anyKey.has(cmd) ? this.allMask : engine.routeKeys(c, cmd);
-        }
-        c.buf = b;
-        c.offs = offs;
-        c.lens = lens;
-        c.argc = argc;
-      }
+      const mask = tx.lockMask | this.watch.mask(tx.watched);
       if (mask !== 0 && !engine.acquire(mask, blocking)) return false;
       return undefined;
     }
@@ -215,7 +221,8 @@ export class Transactions {
       this.release(client);
       return undefined;
     }
-    tx.queue(c, cmd);
+    // Routed now, so EXEC knows its locks at once and runs without routing again.
+    tx.queue(c, cmd, this.anyKey.has(cmd) ? this.allMask : engine.routeKeys(c, cmd));
     client.lastCommand = cmd.name; // CLIENT LIST's cmd= shows the last queued command, as Redis
     c.reply.simple('QUEUED');
     return true;
@@ -236,16 +243,19 @@ export class Transactions {
     return true;
   }
 
-  /** Point ctx's argument views at queued command j. */
+  /** Point ctx's argument views and key shards (as routed when queued) at queued command j. */
   private point(c: Ctx, tx: TxState, j: number): void {
     const n = tx.argc[j], f = tx.first[j];
     if (this.offs.length < n) {
       this.offs = new Int32Array(n * 2);
       this.lens = new Int32Array(n * 2);
     }
+    if (c.keyShard.length < n) c.keyShard = new Int32Array(n * 2);
+    const ks = c.keyShard;
     for (let i = 0; i < n; i++) {
       this.offs[i] = tx.offs[f + i];
       this.lens[i] = tx.lens[f + i];
+      ks[i] = tx.shards[f + i];
     }
     c.buf = tx.buf;
     c.offs = this.offs;
@@ -278,7 +288,7 @@ export class Transactions {
       for (let j = 0; j < n && client.tx === tx; j++) { // (a command may close the client: CLIENT KILL)
         const cmd = tx.cmds[j];
         this.point(c, tx, j);
-        const mask = engine.routeKeys(c, cmd);
+        const mask = tx.masks[j];
         if (!engine.holds(mask)) throw new Error(`EXEC: ${cmd.name} needs shards not locked`);
         engine.processed++;
         if ((cmd.flags & F.Write) !== 0 && watch.active(mask)) watch.runWrite(c, cmd);
