@@ -180,17 +180,18 @@ export class Notifier {
  * unless `cls` is on. The one call a handler makes, after its change, before its reply.
  */
 export function notify(c: Ctx, cls: Nc, event: Uint8Array, i: number, db?: number): void {
+  // Kept tiny, so that it inlines into every handler at no cost: the rest is out of line.
+  if ((c.engine.shards[c.keyShard[i]].control[kNotifyIndex] & cls) !== 0) publishArg(c, event, i, db);
+}
+
+function publishArg(c: Ctx, event: Uint8Array, i: number, db: number | undefined): void {
   const s = c.engine.shards[c.keyShard[i]];
-  const f = s.control[kNotifyIndex];
-  if ((f & cls) === 0) return;
-  s.notifier?.emit(f, event, c.buf, c.offs[i], c.lens[i], db ?? c.client.db);
+  s.notifier?.emit(s.control[kNotifyIndex], event, c.buf, c.offs[i], c.lens[i], db ?? c.client.db);
 }
 
 /** notify() for a key given as bytes, in shard `s` (serving blocked clients, SORT's keys). */
 export function notifyKey(s: Shard, cls: Nc, event: Uint8Array, b: Uint8Array, off: number, len: number, db: number): void {
-  const f = s.control[kNotifyIndex];
-  if ((f & cls) === 0) return;
-  s.notifier?.emit(f, event, b, off, len, db);
+  if ((s.control[kNotifyIndex] & cls) !== 0) s.notifier?.emit(s.control[kNotifyIndex], event, b, off, len, db);
 }
 
 /** The classes word as set now. */
