@@ -211,6 +211,7 @@ export class Connection {
   private cleanup(): void {
     if (this.client.blocked) this.engine.blocking.cancel(this.client.id);
     if (this.client.pubsub !== null) this.engine.pubsub.unsubscribeAll(this.client);
+    if (this.client.tx !== null) this.engine.tx.release(this.client);
     if (this.engine.clients.delete(this.client.id)) Atomics.sub(this.engine.gi32, 1, 1);
   }
 }

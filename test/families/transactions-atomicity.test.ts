@@ -68,6 +68,22 @@ function run(file: string, workerData: object): Promise<Result> {
   });
 }
 
+describe('WATCH entries of a client that disconnects', () => {
+  it('are released from shard memory (writers stop bumping counters)', async () => {
+    const engine = srv.engine!;
+    const all = (1 << kShards) - 1;
+    const watching = () => engine.withAllShards(() => engine.watch.active(all));
+    expect(watching()).toBe(false);
+    const c = await connect(srv.port);
+    await c.send(['WATCH', ...accounts()], ['MULTI'], ['PING']);
+    expect(watching()).toBe(true);
+    c.close();
+    const end = Date.now() + 5000;
+    while (watching() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    expect(watching()).toBe(false);
+  });
+});
+
 describe('MULTI/EXEC atomicity across shards and threads', () => {
   it(`transfers never show a changed total (${kMs} ms)`, async () => {
     const accts = accounts();
