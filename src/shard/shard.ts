@@ -194,13 +194,16 @@ export class Shard {
     const rec = t.find(b, off, len, h);
     if (rec === 0) return 0;
     const exp = this.heap.f64[rec + 2];
-    if (exp !== 0 && now > exp) {
-      if ((this.control[kNotifyIndex] & Nc.Expired) !== 0) this.notifyExpired(db, rec);
-      this.deleteFound(db, rec);
-      this.stats[Stat.Expired]++;
-      return 0;
-    }
+    if (exp !== 0 && now > exp) return this.expireFound(db, rec);
     return rec;
+  }
+
+  /** lookup()'s lazy expiry, out of line (lookup stays small enough to inline everywhere). */
+  private expireFound(db: number, rec: number): 0 {
+    if ((this.control[kNotifyIndex] & Nc.Expired) !== 0) this.notifyExpired(db, rec);
+    this.deleteFound(db, rec);
+    this.stats[Stat.Expired]++;
+    return 0;
   }
 
   /** lookup() for a read: counts keyspace hits/misses and refreshes the LRU clock. */
@@ -208,8 +211,7 @@ export class Shard {
     const rec = this.lookup(db, b, off, len, now);
     if (rec === 0) {
       this.stats[Stat.Misses]++;
-      const f = this.control[kNotifyIndex];
-      if ((f & Nc.KeyMiss) !== 0) this.notifier?.emit(f, EV.keymiss, b, off, len, db);
+      if ((this.control[kNotifyIndex] & Nc.KeyMiss) !== 0) this.notifyMiss(db, b, off, len);
     } else {
       this.stats[Stat.Hits]++;
       if (touch) this.touch(rec, now);
@@ -222,6 +224,11 @@ export class Shard {
     const f = this.control[kNotifyIndex];
     if ((f & Nc.Expired) === 0 || this.notifier === null) return;
     this.notifier.emit(f, EV.expired, this.heap.u8, rec * 8 + kRecordHeader, this.heap.u32[rec * 2 + 1], db);
+  }
+
+  /** The "keymiss" notification of a read lookup that found nothing. */
+  private notifyMiss(db: number, b: Uint8Array, off: number, len: number): void {
+    this.notifier?.emit(this.control[kNotifyIndex], EV.keymiss, b, off, len, db);
   }
 
   /** The "new" notification of a key just inserted (Redis's dbAdd), unless `replacing`. */
