@@ -42,6 +42,11 @@ export class Store {
       store.workers.push(w);
       store.owners.push(Comlink.wrap<OwnerApi>(nodeEndpoint(w)));
     }
+    // The script worker runs every Lua script and function sent by a connection (DESIGN.md §1).
+    const sw = new Worker(workerUrl('./scripting/script-worker.js', import.meta.url), { workerData: { handle: store.handle } });
+    sw.unref();
+    sw.on('error', (err) => console.error('spindle: script worker stopped:', err));
+    store.workers.push(sw);
     return store;
   }
 

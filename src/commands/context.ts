@@ -16,6 +16,8 @@ export interface Registration {
   handler?: Handler;
   /** The command works on the whole keyspace and needs every shard's lock (DBSIZE, KEYS, ...). */
   allShards?: boolean;
+  /** Runs in the script worker, never on a front end (server/offload.ts): it executes Lua. */
+  offload?: boolean;
   subcommands?: Record<string, Registration>;
 }
 

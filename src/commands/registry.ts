@@ -39,6 +39,8 @@ export interface Command {
   flags: number;
   handler: Handler;
   allShards: boolean;
+  /** Registration.offload: executed by the script worker when a connection sends it. */
+  offload: boolean;
   hasKeys: boolean;
   /** Fast path for the common key layout: keys from first to (argc + last) or last, by step. */
   simpleKeys: { first: number; last: number; step: number } | null;
@@ -81,6 +83,7 @@ function build(spec: CommandSpec, reg: Registration): Command | null {
     flags,
     handler: reg.handler ?? (() => undefined),
     allShards: reg.allShards ?? false,
+    offload: reg.offload ?? false,
     hasKeys: !!ks && ks.length > 0,
     simpleKeys,
     subcommands: subs.size > 0 ? subs : null,

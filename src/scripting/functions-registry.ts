@@ -5,7 +5,8 @@
  *
  *   Int32 words, little-endian
  *   ┌──────────────────────────── header, 64 bytes ────────────────────────────┐
- *   │ [0] seq   [1] body bytes   [2] next library id   [3..15] reserved        │
+ *   │ [0] seq   [1] body bytes   [2] next library id   [3] functions count    │
+ *   │ [4..15] reserved                                                         │
  *   ├──────────────── running functions: kSlots slots × kSlotBytes ────────────┤
  *   │ [0] state (0 free, 1 claimed, 2 published)  [1] version  [2] argc stored │
  *   │ [3] data bytes  [4..5] start ms (f64)  [6..] data: [len u32][bytes, pad] │
@@ -26,6 +27,8 @@
  * - A library id is unique for the life of the store (word [2], Atomics.add): a thread keeps
  *   its compiled copy of a library exactly as long as the id is unchanged, so a REPLACE with
  *   the same code still gives every thread a fresh library.
+ * - The functions count is stored by the thread that compiled the libraries of the current
+ *   body (FUNCTION STATS reads it without a Lua VM).
  * - A running-function slot belongs to the thread that claimed it (CAS 0 → 1) until it stores
  *   0 again; readers accept a copy only if state was 2 and version unchanged around it.
  *   Only functions that ran past busy-reply-threshold are published (what FUNCTION STATS
@@ -44,6 +47,7 @@ const enum H {
   Seq = 0,
   BodyBytes = 1,
   NextId = 2,
+  FnCount = 3,
 }
 
 export interface LibRecord {
@@ -79,6 +83,15 @@ export class FunctionRegistry {
   /** The body's sequence number (even when stable). One atomic load: the per-FCALL check. */
   seq(): number {
     return Atomics.load(this.i32, H.Seq);
+  }
+
+  /** Functions registered by the current libraries (FUNCTION STATS). */
+  functionCount(): number {
+    return Atomics.load(this.i32, H.FnCount);
+  }
+
+  setFunctionCount(n: number): void {
+    Atomics.store(this.i32, H.FnCount, n);
   }
 
   nextId(): number {

@@ -257,6 +257,7 @@ export class Functions {
     this.byName = new Map();
     for (const l of next.values()) for (const f of l.fns) this.byName.set(f.name.toLowerCase(), f);
     this.seq = seq;
+    this.reg.setFunctionCount(this.byName.size);
   }
 
   private free(lib: Library): void {

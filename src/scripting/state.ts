@@ -53,6 +53,21 @@ export function createScriptFlags(): SharedArrayBuffer {
   return sab;
 }
 
+const flagViews = new WeakMap<object, Int32Array>();
+
+/**
+ * The flag words of the store's script state (words 0..15; functions at 8..11), without a Lua
+ * VM: SCRIPT KILL and FUNCTION KILL/STATS answer on the front end from these.
+ */
+export function scriptFlags(c: { engine: { handle: { global: { scripts?: SharedArrayBuffer } } } }): Int32Array {
+  let f = flagViews.get(c.engine);
+  if (f === undefined) {
+    f = new Int32Array(c.engine.handle.global.scripts ?? createScriptFlags(), 0, 16);
+    flagViews.set(c.engine, f);
+  }
+  return f;
+}
+
 /** A thread's handle on the shared script state. */
 export class ScriptShared {
   /** The flag words (a fixed-length view: fast). */

@@ -23,6 +23,10 @@ export class Client {
   blocked = false;
   /** Set by a connection that can wait; null for callers that cannot block (embedded). */
   unblock: Unblock | null = null;
+  /** Commands sent to the script worker and not answered yet (server/offload.ts). */
+  outstanding = 0;
+  /** Set by a connection: writes a response of the script worker ([u32 errors][reply]). */
+  offloadDone: ((msg: Buffer) => void) | null = null;
   /** MULTI queue and WATCHed keys (server/transaction.ts); null outside transactions. */
   tx: TxState | null = null;
   /** Close the connection once the replies written so far are flushed (QUIT, CLIENT KILL). */

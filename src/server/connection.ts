@@ -14,7 +14,7 @@ import { ProtocolError, RequestParser, kReady } from '../protocol/parser.js';
 import { RespWriter } from '../protocol/resp-writer.js';
 import { Client } from './client.js';
 import { noteRead } from './read-buffers.js';
-import type { Engine } from './engine.js';
+import { kParkedOnOffload, type Engine } from './engine.js';
 
 export class Connection {
   readonly parser = new RequestParser();
@@ -27,6 +27,8 @@ export class Connection {
   private backlog: Buffer[] = [];
   /** A command was parsed and is waiting to run (after a park). */
   private pendingCommand = false;
+  /** Parked until the script worker has answered every command sent to it. */
+  private awaitingOffload = false;
 
   constructor(readonly engine: Engine, readonly socket: Socket) {
     const cfg = engine.config;
@@ -48,6 +50,7 @@ export class Connection {
     this.client.out = this.writer;
     this.client.flushOut = () => this.flushPushes();
     this.client.sendRaw = (parts) => this.writeParts(parts);
+    if (engine.offload !== null) this.client.offloadDone = (msg) => this.offloaded(msg);
     engine.clients.set(this.client.id, this.client);
     Atomics.add(engine.gi32, 1, 1);
     engine.gf64[3]++;
@@ -144,6 +147,29 @@ export class Connection {
       this.socket.end();
       this.cleanup();
     }
+    engine.offload?.poll();
+  }
+
+  /** A response of the script worker ([u32 error replies][reply]), in request order. */
+  private offloaded(msg: Buffer): void {
+    if (this.closed) return;
+    const errors = msg.readUInt32LE(0);
+    if (errors !== 0) {
+      const engine = this.engine;
+      engine.errorReplies += errors;
+      if (msg[4] === 0x2d) { // '-': count the reply's own code in INFO errorstats
+        const end = msg.indexOf(0x20, 5);
+        const code = msg.toString('latin1', 5, end < 0 ? msg.indexOf(0x0d, 5) : end);
+        engine.errorStats.set(code, (engine.errorStats.get(code) ?? 0) + 1);
+      }
+    }
+    if (this.client.pubsub !== null) this.flushPushes();
+    this.engine.netOut += msg.length - 4;
+    if (!this.socket.write(msg.subarray(4))) this.socket.pause();
+    if (this.client.outstanding === 0 && this.awaitingOffload) {
+      this.awaitingOffload = false;
+      setImmediate(() => this.resume());
+    }
   }
 
   /** Write buffers in order, as one corked batch (pub/sub frames shared between subscribers). */
@@ -173,6 +199,10 @@ export class Connection {
   private park(): void {
     this.parked = true;
     this.socket.pause();
+    if (this.engine.parkedOn === kParkedOnOffload) {
+      this.awaitingOffload = true; // offloaded() resumes the connection
+      return;
+    }
     void this.engine.waitForShard().then(() => this.resume());
   }
 

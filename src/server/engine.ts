@@ -32,6 +32,11 @@ import { createScriptFlags } from '../scripting/state.js';
 import { Transactions } from './transaction.js';
 import { WatchTable } from './watch.js';
 import { attachNotify } from './notify.js';
+import { createChannels } from '../sab/channels.js';
+import type { Offloader } from './offload.js';
+
+/** Engine.parkedOn when a command waits for the script worker's earlier replies. */
+export const kParkedOnOffload = -2;
 
 /** Memory shared by every thread of one store, besides the shards. */
 export interface GlobalHandle {
@@ -48,6 +53,8 @@ export interface GlobalHandle {
   scripts?: SharedArrayBuffer;
   /** Function libraries shared by every front end (scripting/functions-registry.ts). */
   functions?: SharedArrayBuffer;
+  /** Request/response rings between front ends and the script worker (sab/channels.ts). */
+  channels?: SharedArrayBuffer;
 }
 
 export function createGlobal(): GlobalHandle {
@@ -57,7 +64,7 @@ export function createGlobal(): GlobalHandle {
   f64[5] = Date.now();
   new Int32Array(control)[0] = 0;
   return {
-    control, scripts: createScriptFlags(), functions: createFunctionRegistry(), waits: createWaitSlots(), pubsub: createPubsub(),
+    control, scripts: createScriptFlags(), channels: createChannels(), functions: createFunctionRegistry(), waits: createWaitSlots(), pubsub: createPubsub(),
   };
 }
 
@@ -118,6 +125,8 @@ export class Engine {
 
   /** Blocked clients of this thread, and serving them when keys become ready. */
   readonly blocking: Blocking;
+  /** Set when this thread serves connections: hands scripts to the script worker. */
+  offload: Offloader | null = null;
   /** WATCH counters in shard memory (server/watch.ts) and MULTI/EXEC (server/transaction.ts). */
   readonly watch: WatchTable;
   readonly tx: Transactions;
@@ -159,6 +168,11 @@ export class Engine {
   execute(c: Ctx, blocking = false): boolean {
     const b = c.buf, offs = c.offs, lens = c.lens, argc = c.argc;
     const client = c.client;
+    if (client.outstanding !== 0 && !this.offloadable(c)) {
+      // Replies of earlier commands are still to come from the script worker: wait for them.
+      this.parkedOn = kParkedOnOffload;
+      return false;
+    }
     if (client.tx !== null) {
       // In MULTI (or watching): queue, refuse, or take EXEC's locks (server/transaction.ts).
       const r = this.tx.intercept(c, blocking);
@@ -190,8 +204,25 @@ export class Engine {
       c.reply.error(E.pubsubContext(cmd.name));
       return true;
     }
+    if (cmd.offload && client.offloadDone !== null && this.offload !== null) {
+      const busy = (cmd.flags & F.AllowBusy) === 0 ? this.offload.busyText() : null;
+      if (busy === null) this.offload.submit(c);
+      else if (client.outstanding !== 0) {
+        this.parkedOn = kParkedOnOffload; // the error must follow the replies still to come
+        return false;
+      } else c.reply.error(busy);
+      this.processed++;
+      cmd.calls++;
+      return true;
+    }
     const mask = this.routeKeys(c, cmd);
-    if (mask !== 0 && !this.acquire(mask, blocking)) return false;
+    if (mask !== 0 && !this.acquire(mask, blocking)) {
+      // A script past busy-reply-threshold holds the shard: Redis's BUSY instead of waiting.
+      const busy = this.offload !== null && (cmd.flags & F.AllowBusy) === 0 ? this.offload.busyText() : null;
+      if (busy === null) return false;
+      c.reply.error(busy);
+      return true;
+    }
     // Date.now() costs ~40 ns, a tenth of a simple command: read it once per turn and every
     // kClockEvery commands within a long pipeline (Redis also works from a cached clock).
     if (this.clockUses === 0 || this.clockUses >= kClockEvery) {
@@ -233,6 +264,13 @@ export class Engine {
     if (this.blocking.hasReady && this.scriptDepth === 0) this.blocking.serveReady();
     cmd.calls++;
     return true;
+  }
+
+  /** May this command go to the script worker behind the client's outstanding ones? */
+  private offloadable(c: Ctx): boolean {
+    let cmd = this.registry.lookup(c.buf, c.offs[0], c.lens[0]);
+    if (cmd !== undefined && cmd.subcommands !== null && c.argc >= 2) cmd = lookupSub(cmd, c.buf, c.offs[1], c.lens[1]);
+    return cmd !== undefined && cmd.offload && (c.client.tx === null || !c.client.tx.multi);
   }
 
   /** Count a call made outside execute() (the embedded fast paths), for INFO. */

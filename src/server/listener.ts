@@ -5,6 +5,7 @@
  */
 import net from 'node:net';
 import { Connection } from './connection.js';
+import { Offloader } from './offload.js';
 import type { Engine } from './engine.js';
 
 export interface ListenOptions {
@@ -23,6 +24,9 @@ function closeIdleClients(engine: Engine): void {
 }
 
 export function listen(engine: Engine, opts: ListenOptions): Promise<net.Server> {
+  // Connections hand Lua to the store's script worker (server/offload.ts).
+  const channels = engine.handle.global.channels;
+  if (engine.offload === null && channels !== undefined) engine.offload = new Offloader(engine, channels);
   const server = net.createServer({ noDelay: true }, (socket) => {
     const max = engine.config.num('maxclients');
     if (Atomics.load(engine.gi32, 1) >= max) {

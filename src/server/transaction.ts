@@ -33,6 +33,7 @@ import type { Engine } from './engine.js';
 import { unknownCommandText } from './engine.js';
 import type { WatchEntry, WatchTable } from './watch.js';
 import { copyBytes } from '../sab/bytes.js';
+import { handOver } from './offload-exec.js';
 
 /** Per-client transaction state: the queue (MULTI) and the watched keys (WATCH). */
 export class TxState {
@@ -56,6 +57,8 @@ export class TxState {
   shards = new Int32Array(64);
   nargs = 0;
   watched: WatchEntry[] = [];
+  /** Queued commands that run Lua (Registration.offload): EXEC then runs in the script worker. */
+  offloads = 0;
 
   /** Queue the command in c, routed (c.keyShard filled) to the shards of `mask`. */
   queue(c: Ctx, cmd: Command, mask: number): void {
@@ -87,6 +90,7 @@ export class TxState {
       this.masks = m;
     }
     this.cmds[k] = cmd;
+    if (cmd.offload) this.offloads++;
     this.first[k] = this.nargs;
     this.argc[k] = c.argc;
     this.masks[k] = mask;
@@ -108,6 +112,7 @@ export class TxState {
     this.aborted = false;
     this.count = 0;
     this.lockMask = 0;
+    this.offloads = 0;
     if (this.cmds.length > 1024) this.cmds = [];
     this.used = 0;
     this.nargs = 0;
@@ -211,6 +216,14 @@ export class Transactions {
     if ((cmd.flags & F.NoMulti) !== 0) return this.refuse(c, ET.notInMulti);
     if (cmd === this.exec) {
       if (tx.aborted) return undefined;
+      const off = engine.offload;
+      if (tx.offloads > 0 && off !== null && client.offloadDone !== null) {
+        handOver(off, client, tx); // the script worker runs it and replies (server/offload-exec.ts)
+        this.release(client);
+        engine.processed++;
+        cmd.calls++;
+        return true;
+      }
       const mask = tx.lockMask | this.watch.mask(tx.watched);
       if (mask !== 0 && !engine.acquire(mask, blocking)) return false;
       return undefined;

@@ -9,11 +9,28 @@ import { E, EFn, ELua } from '../../errors.js';
 import { Functions, type RestorePolicy } from '../../scripting/functions.js';
 import { dumpPayload, parsePayload } from '../../scripting/functions-dump.js';
 import { kFlagNames, kNoWrites } from '../../scripting/functions-lib.js';
-import { SW } from '../../scripting/state.js';
+import { SW, scriptFlags } from '../../scripting/state.js';
+import { FunctionRegistry, createFunctionRegistry } from '../../scripting/functions-registry.js';
 import { globMatch } from '../../server/glob.js';
 import { loadLuaModule } from '../../scripting/vm.js';
 
 await loadLuaModule();
+
+const registries = new WeakMap<object, FunctionRegistry>();
+
+/**
+ * The shared function registry, read without a Lua VM: FUNCTION STATS and KILL answer on the
+ * front end (they are allowed while a function is busy), everything else runs in the script
+ * worker (Registration.offload).
+ */
+function registryOf(c: Ctx): FunctionRegistry {
+  let r = registries.get(c.engine);
+  if (r === undefined) {
+    r = new FunctionRegistry(c.engine.handle.global.functions ?? createFunctionRegistry());
+    registries.set(c.engine, r);
+  }
+  return r;
+}
 
 function fns(c: Ctx): Functions | null {
   const f = Functions.of(c.engine);
@@ -142,10 +159,9 @@ function functionRestore(c: Ctx): void {
  * busy-reply-threshold (a thread running a function serves nobody else meanwhile).
  */
 function functionStats(c: Ctx): void {
-  const f = fns(c);
-  if (f === null) return;
-  const ev = f.s.shared.flags;
-  const running = f.reg.running();
+  const reg = registryOf(c);
+  const ev = scriptFlags(c);
+  const running = reg.running();
   if (running === null && Atomics.load(ev, SW.Busy) > 0) return c.reply.error(ELua.busy);
   const r = c.reply;
   r.map(2);
@@ -167,16 +183,14 @@ function functionStats(c: Ctx): void {
   r.bulkString('LUA');
   r.map(2);
   r.bulkString('libraries_count');
-  r.int(f.libs.size);
+  r.int(reg.read().libs.length);
   r.bulkString('functions_count');
-  r.int(f.functionCount());
+  r.int(reg.functionCount());
 }
 
 /** FUNCTION KILL: stops a running function on any thread through the shared flag words. */
 function functionKill(c: Ctx): void {
-  const f = fns(c);
-  if (f === null) return;
-  const fn = f.s.flags, ev = f.s.shared.flags;
+  const ev = scriptFlags(c), fn = ev.subarray(8, 12);
   if (Atomics.load(fn, SW.Running) > 0) {
     if (Atomics.load(fn, SW.BusyWrote) > 0) return c.reply.error(ELua.unkillable);
     Atomics.add(fn, SW.KillGen, 1);
@@ -233,16 +247,16 @@ const kFunctionHelp = [
 ];
 
 export const functionCommands: FamilyTable = {
-  fcall: { handler: (c) => fcall(c, false) },
-  fcall_ro: { handler: (c) => fcall(c, true) },
+  fcall: { handler: (c) => fcall(c, false), offload: true },
+  fcall_ro: { handler: (c) => fcall(c, true), offload: true },
   function: {
     subcommands: {
-      load: { handler: functionLoad },
-      list: { handler: functionList },
-      delete: { handler: functionDelete },
-      flush: { handler: functionFlush },
-      dump: { handler: functionDump },
-      restore: { handler: functionRestore },
+      load: { handler: functionLoad, offload: true },
+      list: { handler: functionList, offload: true },
+      delete: { handler: functionDelete, offload: true },
+      flush: { handler: functionFlush, offload: true },
+      dump: { handler: functionDump, offload: true },
+      restore: { handler: functionRestore, offload: true },
       stats: { handler: functionStats },
       kill: { handler: functionKill },
       help: { handler: (c) => c.replyLines(kFunctionHelp) },

@@ -6,7 +6,7 @@
 import type { Ctx, FamilyTable } from '../context.js';
 import { E, EFn, ELua } from '../../errors.js';
 import { Scripting, type ScriptEntry } from '../../scripting/runtime.js';
-import { SW } from '../../scripting/state.js';
+import { SW, scriptFlags } from '../../scripting/state.js';
 import { loadLuaModule } from '../../scripting/vm.js';
 
 await loadLuaModule();
@@ -76,12 +76,10 @@ function scriptFlush(c: Ctx): void {
 
 /** SCRIPT KILL: stops running scripts on any thread through the shared flags (scripting/state.ts). */
 function scriptKill(c: Ctx): void {
-  const s = runtime(c);
-  if (s === null) return;
-  const f = s.flags;
+  const f = scriptFlags(c);
   if (Atomics.load(f, SW.Running) === 0) {
     // Only a function runs (FCALL): Redis points at FUNCTION KILL.
-    const fn = s.shared.fnFlags;
+    const fn = f.subarray(8, 12);
     if (Atomics.load(fn, SW.Running) === 0) return c.reply.error(ELua.notBusy);
     return c.reply.error(Atomics.load(fn, SW.BusyWrote) > 0 ? ELua.unkillable : EFn.busyFunction);
   }
@@ -111,15 +109,15 @@ const kScriptHelp = [
 ];
 
 export const scriptingCommands: FamilyTable = {
-  eval: { handler: (c) => evalGeneric(c, false, false) },
-  evalsha: { handler: (c) => evalGeneric(c, true, false) },
-  eval_ro: { handler: (c) => evalGeneric(c, false, true) },
-  evalsha_ro: { handler: (c) => evalGeneric(c, true, true) },
+  eval: { handler: (c) => evalGeneric(c, false, false), offload: true },
+  evalsha: { handler: (c) => evalGeneric(c, true, false), offload: true },
+  eval_ro: { handler: (c) => evalGeneric(c, false, true), offload: true },
+  evalsha_ro: { handler: (c) => evalGeneric(c, true, true), offload: true },
   script: {
     subcommands: {
-      load: { handler: scriptLoad },
-      exists: { handler: scriptExists },
-      flush: { handler: scriptFlush },
+      load: { handler: scriptLoad, offload: true },
+      exists: { handler: scriptExists, offload: true },
+      flush: { handler: scriptFlush, offload: true },
       kill: { handler: scriptKill },
       help: { handler: (c) => c.replyLines(kScriptHelp) },
     },

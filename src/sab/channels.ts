@@ -1,0 +1,241 @@
+/**
+ * Request/response channels between the threads that serve connections (front ends) and the
+ * script worker (DESIGN.md §1: no script runs on a front-end thread). Each front end claims one
+ * channel: a request ring it produces into and a response ring it consumes from, both
+ * single-producer single-consumer rings (sab/ring.ts). The worker serves every claimed channel
+ * in FIFO order, so the responses of one channel come back in the order of its requests.
+ *
+ *   one SharedArrayBuffer, created with the store
+ *   byte 0                     4096
+ *   ┌──────────────────────────┬────────────────────────────────┬────────────────────────────────┬─
+ *   │ header (Int32 words)     │ channel 0                      │ channel 1                      │ …
+ *   │ [0] magic                │ ┌────────────────┬───────────┐ │ ┌────────────────┬───────────┐ │
+ *   │ [1] doorbell             │ │ request ring   │ response  │ │ │ request ring   │ response  │ │
+ *   │ [2] worker asleep (0/1)  │ │ 64 KiB data    │ ring      │ │ │                │ ring      │ │
+ *   │ [3] channels claimed     │ │                │ 256 KiB   │ │ │                │           │ │
+ *   │ [16 + t] channel t ready │ └────────────────┴───────────┘ │ └────────────────┴───────────┘ │
+ *   └──────────────────────────┴────────────────────────────────┴────────────────────────────────┴─
+ *
+ * Record (in either ring): [u8 more][3 × 0][chunk]. A message longer than one record is cut
+ * into chunks; every chunk but the last has more = 1. The consumer joins them.
+ *
+ * Invariants:
+ * - Channel t is claimed once (Atomics.add on word 3); its claimer formats both rings and only
+ *   then stores 1 in word 16 + t. The worker never touches a channel whose word is 0.
+ * - Only the claimer pushes requests and pops responses of its channel; only the worker pops
+ *   requests and pushes responses.
+ * - Wake-up: a producer of requests adds 1 to the doorbell after pushing and notifies it when
+ *   word 2 is 1. The worker stores 1 in word 2, reads the doorbell, checks every request ring,
+ *   and only then waits on the doorbell value it read, so no push is missed.
+ * - The pages of an unclaimed channel are never written (the buffer is zero-filled lazily by
+ *   the OS), so unused channels cost address space only.
+ */
+import { Ring } from './ring.js';
+
+export const kMaxChannels = 32;
+const kReqCap = 1 << 16;
+const kResCap = 1 << 18;
+const kHeader = 4096;
+const kMagic = 0x4348414e; // 'CHAN'
+const W_MAGIC = 0, W_DOORBELL = 1, W_ASLEEP = 2, W_CLAIMED = 3, W_READY = 16;
+const kChannelBytes = (Ring.bytesFor(kReqCap) + Ring.bytesFor(kResCap) + 63) & ~63;
+
+export function createChannels(): SharedArrayBuffer {
+  const sab = new SharedArrayBuffer(kHeader + kMaxChannels * kChannelBytes);
+  Atomics.store(new Int32Array(sab, 0, 64), W_MAGIC, kMagic);
+  return sab;
+}
+
+function reqOffset(t: number): number {
+  return kHeader + t * kChannelBytes;
+}
+
+function resOffset(t: number): number {
+  return reqOffset(t) + Ring.bytesFor(kReqCap);
+}
+
+/** Joins chunked records back into messages. */
+class Joiner {
+  private parts: Buffer[] = [];
+
+  /** Feed one record; returns the whole message when this was its last chunk. */
+  add(d: Uint8Array, off: number, len: number): Buffer | null {
+    const chunk = Buffer.from(d.subarray(off + 4, off + len));
+    if (d[off] === 1) {
+      this.parts.push(chunk);
+      return null;
+    }
+    if (this.parts.length === 0) return chunk;
+    this.parts.push(chunk);
+    const all = Buffer.concat(this.parts);
+    this.parts = [];
+    return all;
+  }
+}
+
+/** Push msg as one or more records; returns the bytes of msg pushed (< length: ring full). */
+function pushChunks(r: Ring, msg: Uint8Array, from: number): number {
+  const max = r.maxRecordLength - 4;
+  let at = from;
+  do {
+    const n = Math.min(max, msg.length - at);
+    const pos = r.reserve(n + 4);
+    if (pos < 0) return at;
+    const d = r.data;
+    d[pos] = at + n < msg.length ? 1 : 0;
+    d[pos + 1] = d[pos + 2] = d[pos + 3] = 0;
+    d.set(msg.subarray(at, at + n), pos + 4);
+    r.commit(n + 4);
+    at += n;
+  } while (at < msg.length);
+  return at;
+}
+
+/** A front end's end of its channel. */
+export class ClientChannel {
+  readonly index: number;
+  private readonly i32: Int32Array;
+  private readonly req: Ring;
+  private readonly res: Ring;
+  private readonly joiner = new Joiner();
+  /** Messages (and how much of the first was sent) waiting for room in the request ring. */
+  private readonly outbox: Buffer[] = [];
+  private sentOfFirst = 0;
+
+  constructor(sab: SharedArrayBuffer) {
+    this.i32 = new Int32Array(sab, 0, 64);
+    const t = Atomics.add(this.i32, W_CLAIMED, 1);
+    if (t >= kMaxChannels) throw new Error(`spindle: more than ${kMaxChannels} threads serve connections`);
+    this.index = t;
+    Ring.initialize(sab, reqOffset(t), kReqCap);
+    Ring.initialize(sab, resOffset(t), kResCap);
+    this.req = new Ring(sab, reqOffset(t));
+    this.res = new Ring(sab, resOffset(t));
+    Atomics.store(this.i32, W_READY + t, 1);
+  }
+
+  /** Queue a request (copied now). Returns false while older requests wait for ring space. */
+  send(msg: Buffer): boolean {
+    if (this.outbox.length === 0) {
+      const n = pushChunks(this.req, msg, 0);
+      if (n < msg.length) {
+        this.outbox.push(msg);
+        this.sentOfFirst = n;
+      }
+    } else this.outbox.push(msg);
+    this.ring();
+    return this.outbox.length === 0;
+  }
+
+  /** Push what waits in the outbox (call when responses arrive: the worker made room). */
+  flush(): void {
+    while (this.outbox.length > 0) {
+      const m = this.outbox[0];
+      const n = pushChunks(this.req, m, this.sentOfFirst);
+      if (n < m.length) {
+        this.sentOfFirst = n;
+        break;
+      }
+      this.outbox.shift();
+      this.sentOfFirst = 0;
+    }
+    this.ring();
+  }
+
+  get backlog(): number {
+    return this.outbox.length;
+  }
+
+  private ring(): void {
+    Atomics.add(this.i32, W_DOORBELL, 1);
+    if (Atomics.load(this.i32, W_ASLEEP) === 1) Atomics.notify(this.i32, W_DOORBELL);
+  }
+
+  /** Take every complete response now in the ring. */
+  receive(cb: (msg: Buffer) => void): number {
+    let n = 0;
+    const j = this.joiner;
+    this.res.drain((d, off, len) => {
+      const m = j.add(d, off, len);
+      if (m !== null) {
+        n++;
+        cb(m);
+      }
+    });
+    return n;
+  }
+
+  /** Resolves when responses may be waiting (or after timeoutMs). */
+  waitForResponse(timeoutMs: number): Promise<boolean> {
+    return this.res.waitForDataAsync(timeoutMs);
+  }
+}
+
+/** The worker's end of every channel. */
+export class WorkerChannels {
+  private readonly i32: Int32Array;
+  private readonly req: (Ring | null)[] = [];
+  private readonly res: (Ring | null)[] = [];
+  private readonly joiners: Joiner[] = [];
+
+  constructor(private readonly sab: SharedArrayBuffer) {
+    this.i32 = new Int32Array(sab, 0, 64);
+    if (Atomics.load(this.i32, W_MAGIC) !== kMagic) throw new Error('channels: not initialised');
+  }
+
+  private ready(t: number): boolean {
+    if (this.req[t] !== undefined && this.req[t] !== null) return true;
+    if (Atomics.load(this.i32, W_READY + t) !== 1) return false;
+    this.req[t] = new Ring(this.sab, reqOffset(t));
+    this.res[t] = new Ring(this.sab, resOffset(t));
+    this.joiners[t] = new Joiner();
+    return true;
+  }
+
+  /** Channels claimed so far. */
+  count(): number {
+    return Math.min(kMaxChannels, Atomics.load(this.i32, W_CLAIMED));
+  }
+
+  /** Hand every complete request of channel t to cb (at most max records). */
+  poll(t: number, cb: (msg: Buffer) => void, max = 64): number {
+    if (!this.ready(t)) return 0;
+    const j = this.joiners[t];
+    return this.req[t]!.drain((d, off, len) => {
+      const m = j.add(d, off, len);
+      if (m !== null) cb(m);
+    }, max);
+  }
+
+  /** Send a response on channel t, waiting for room when its ring is full. */
+  respond(t: number, msg: Uint8Array): void {
+    const r = this.res[t]!;
+    let at = 0;
+    for (;;) {
+      at = pushChunks(r, msg, at);
+      if (at >= msg.length) return;
+      r.waitForSpace(Math.min(r.maxRecordLength, msg.length - at + 4), 50);
+    }
+  }
+
+  /** True when some request ring holds a record. */
+  pending(): boolean {
+    const n = this.count();
+    for (let t = 0; t < n; t++) if (this.ready(t) && !this.req[t]!.isEmpty()) return true;
+    return false;
+  }
+
+  /** Sleep until a front end rings (or timeoutMs). Returns false on timeout. */
+  sleep(timeoutMs: number): boolean {
+    const i32 = this.i32;
+    Atomics.store(i32, W_ASLEEP, 1);
+    const v = Atomics.load(i32, W_DOORBELL);
+    if (this.pending()) {
+      Atomics.store(i32, W_ASLEEP, 0);
+      return true;
+    }
+    const r = Atomics.wait(i32, W_DOORBELL, v, timeoutMs);
+    Atomics.store(i32, W_ASLEEP, 0);
+    return r !== 'timed-out';
+  }
+}
