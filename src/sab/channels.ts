@@ -115,19 +115,19 @@ export class ClientChannel {
   }
 
   /** Queue a request (copied now). Returns false while older requests wait for ring space. */
-  send(msg: Buffer): boolean {
+  send(msg: Uint8Array): boolean {
     if (this.outbox.length === 0) {
       const n = pushChunks(this.req, msg, 0);
       if (n < msg.length) {
-        this.outbox.push(msg);
+        this.outbox.push(Buffer.from(msg));
         this.sentOfFirst = n;
       }
-    } else this.outbox.push(msg);
+    } else this.outbox.push(Buffer.from(msg));
     this.ring();
     return this.outbox.length === 0;
   }
 
-  /** Push what waits in the outbox (call when responses arrive: the worker made room). */
+  /** Push what waits in the outbox (waitForResponse also does, as the worker makes room). */
   flush(): void {
     while (this.outbox.length > 0) {
       const m = this.outbox[0];
@@ -165,9 +165,21 @@ export class ClientChannel {
     return n;
   }
 
-  /** Resolves when responses may be waiting (or after timeoutMs). */
-  waitForResponse(timeoutMs: number): Promise<boolean> {
-    return this.res.waitForDataAsync(timeoutMs);
+  /**
+   * Resolves when responses may be waiting (or after timeoutMs). While requests wait in the
+   * outbox it first waits for room in the request ring and pushes them: a request longer than
+   * the ring gets no response before its last chunk is in.
+   */
+  async waitForResponse(timeoutMs: number): Promise<boolean> {
+    const until = Date.now() + timeoutMs;
+    while (this.outbox.length > 0) {
+      const left = until - Date.now();
+      if (left <= 0) return false;
+      const rest = this.outbox[0].length - this.sentOfFirst + 4;
+      await this.req.waitForSpaceAsync(Math.min(this.req.maxRecordLength, rest), left);
+      this.flush();
+    }
+    return this.res.waitForDataAsync(Math.max(0, until - Date.now()));
   }
 }
 

@@ -29,6 +29,7 @@ export class Connection {
   private pendingCommand = false;
   /** Parked until the script worker has answered every command sent to it. */
   private awaitingOffload = false;
+  private corked = false;
 
   constructor(readonly engine: Engine, readonly socket: Socket) {
     const cfg = engine.config;
@@ -165,6 +166,15 @@ export class Connection {
     }
     if (this.client.pubsub !== null) this.flushPushes();
     this.engine.netOut += msg.length - 4;
+    if (!this.corked) {
+      // Responses of one poll go out as one write (they arrive a batch at a time).
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
     if (!this.socket.write(msg.subarray(4))) this.socket.pause();
     if (this.client.outstanding === 0 && this.awaitingOffload) {
       this.awaitingOffload = false;

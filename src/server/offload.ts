@@ -121,7 +121,7 @@ export class Offloader {
 
   /** Send the request built since begin(); its response goes to cl (null: none expected). */
   end(cl: Client | null): void {
-    this.ch.send(Buffer.from(this.enc.subarray(0, this.len)));
+    this.ch.send(this.enc.subarray(0, this.len)); // copied into the ring (or the outbox)
     if (cl === null) return;
     this.waiting.push(cl);
     cl.outstanding++;

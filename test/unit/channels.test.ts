@@ -3,7 +3,7 @@
  * One thread: exact bytes both ways, order, chunking of messages bigger than a record, the
  * request outbox, the channel limit. Real threads (workers/channels-peer.mjs imports dist/, so
  * `npm run build` first): three front ends against one sleeping server thread; ping-pong with
- * 1 MB and 3 MB messages. Two it.fails mark known bugs (see the BUG comments).
+ * 1 MB and 3 MB messages.
  */
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
@@ -115,10 +115,9 @@ describe('channels (one thread)', () => {
     expect(client.backlog).toBe(0);
   });
 
-  // BUG (src/sab/channels.ts, ClientChannel.send): "Queue a request (copied now)", but a message
-  // refused by a full ring goes into the outbox by reference, so changing the caller's buffer
-  // afterwards changes what the worker gets. (offload.ts passes a fresh copy, so no harm today.)
-  it.fails('send() copies the message: reusing the buffer after a refused send changes nothing', () => {
+  // offload.ts hands send() a view of its reusable encoding buffer: a message refused by a full
+  // ring must be copied into the outbox, not kept by reference.
+  it('send() copies the message: reusing the buffer after a refused send changes nothing', () => {
     const { client, worker } = pair();
     const m = pattern(100_000, 5), copy = Buffer.from(m);
     expect(client.send(m)).toBe(false);
@@ -229,13 +228,11 @@ describe('channels (worker threads)', () => {
     }
   }, 30_000);
 
-  // BUG (src/sab/channels.ts, ClientChannel.flush/waitForResponse): once the worker has drained
-  // the chunks of a request bigger than the request ring, nothing tells the client: no response
-  // comes (the message is incomplete) and waitForResponse() watches the response ring only. So a
-  // client that flushes when responses arrive, as flush() says, only moves on at each timeout:
-  // offload.ts waits 1000 ms, and an EVAL with a 1 MB argument on an idle server takes ~15 s
-  // (100 KB: 2 s, 300 KB: 4 s; measured with `node dist/cli/server.js` and a raw EVAL).
-  it.fails('a 1 MB request gets through promptly when the client flushes on waitForResponse(1000), as offload.ts does', async () => {
+  // Once the worker has drained the chunks of a request bigger than the request ring, no
+  // response comes until the last chunk is in: waitForResponse() must push the outbox as room
+  // frees (it once watched the response ring only, and an EVAL with a 1 MB argument on an idle
+  // server took ~15 s with offload.ts's 1000 ms wait).
+  it('a 1 MB request gets through promptly when the client flushes on waitForResponse(1000), as offload.ts does', async () => {
     const sab = createChannels();
     const client = new ClientChannel(sab);
     const server = peer({ role: 'server', sab, total: 1, sleepMs: 30_000, deadlineMs: 25_000 });
