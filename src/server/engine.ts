@@ -93,6 +93,8 @@ export class Engine {
   parkedOn = -1;
   /** Scripts running on this thread (nested redis.call): blocked clients wait for the script's end. */
   scriptDepth = 0;
+  /** The handler asked to be run again later (retryLater): the connection parks and retries. */
+  private retryPending = false;
   /** A script asked to run again with every shard held (see requestRerun). */
   private rerunShard = -1;
   private readonly allMask: number;
@@ -237,6 +239,13 @@ export class Engine {
     if ((cmd.flags & F.Write) !== 0 && this.watch.active(mask)) this.watch.runWrite(c, cmd);
     else cmd.handler(c);
     if (this.rerunShard >= 0) return this.rerunWithAllShards(c, cmd, blocking);
+    if (this.retryPending) {
+      this.retryPending = false;
+      this.processed--;
+      this.releaseLocks();
+      this.parkedOn = 0; // wakes on shard 0's lock word, or after 20 ms
+      return false;
+    }
     if (this.blocking.hasReady && this.scriptDepth === 0) this.blocking.serveReady();
     cmd.calls++; // after the call, as Redis counts (CONFIG RESETSTAT then counts itself)
     return true;
@@ -249,6 +258,15 @@ export class Engine {
    */
   requestRerun(i: number): void {
     this.rerunShard = i;
+  }
+
+  /**
+   * Called by a handler of a connection's command that must wait for something outside any
+   * lock (SCRIPT KILL before the script is busy): it replied nothing, and execute() returns
+   * false so the connection parks and runs it again shortly. Never for blocking callers.
+   */
+  retryLater(): void {
+    this.retryPending = true;
   }
 
   private rerunWithAllShards(c: Ctx, cmd: Command, blocking: boolean): boolean {

@@ -75,14 +75,27 @@ function scriptFlush(c: Ctx): void {
 }
 
 /** SCRIPT KILL: stops running scripts on any thread through the shared flags (scripting/state.ts). */
+/**
+ * Redis handles SCRIPT KILL and FUNCTION KILL only once the script is past busy-reply-threshold
+ * (before that it serves nobody). A connection's KILL sent earlier waits the same way: it is
+ * retried until the script ends (NOTBUSY) or turns busy. True when it must wait.
+ */
+export function killMustWait(c: Ctx, w: Int32Array): boolean {
+  if (Atomics.load(w, SW.Running) === 0 || Atomics.load(w, SW.Busy) > 0 || c.client.offloadDone === null) return false;
+  c.engine.retryLater();
+  return true;
+}
+
 function scriptKill(c: Ctx): void {
   const f = scriptFlags(c);
   if (Atomics.load(f, SW.Running) === 0) {
     // Only a function runs (FCALL): Redis points at FUNCTION KILL.
     const fn = f.subarray(8, 12);
     if (Atomics.load(fn, SW.Running) === 0) return c.reply.error(ELua.notBusy);
+    if (killMustWait(c, fn)) return;
     return c.reply.error(Atomics.load(fn, SW.BusyWrote) > 0 ? ELua.unkillable : EFn.busyFunction);
   }
+  if (killMustWait(c, f)) return;
   if (Atomics.load(f, SW.BusyWrote) > 0) return c.reply.error(ELua.unkillable);
   Atomics.add(f, SW.KillGen, 1);
   c.reply.ok();
