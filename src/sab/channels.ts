@@ -11,8 +11,8 @@
  *   │ header (Int32 words)     │ channel 0                      │ channel 1                      │ …
  *   │ [0] magic                │ ┌────────────────┬───────────┐ │ ┌────────────────┬───────────┐ │
  *   │ [1] doorbell             │ │ request ring   │ response  │ │ │ request ring   │ response  │ │
- *   │ [2] worker asleep (0/1)  │ │ 64 KiB data    │ ring      │ │ │                │ ring      │ │
- *   │ [3] channels claimed     │ │                │ 256 KiB   │ │ │                │           │ │
+ *   │ [2] worker asleep (0/1)  │ │ 512 KiB data   │ ring      │ │ │                │ ring      │ │
+ *   │ [3] channels claimed     │ │                │ 512 KiB   │ │ │                │           │ │
  *   │ [16 + t] channel t ready │ └────────────────┴───────────┘ │ └────────────────┴───────────┘ │
  *   └──────────────────────────┴────────────────────────────────┴────────────────────────────────┴─
  *
@@ -33,8 +33,11 @@
 import { Ring } from './ring.js';
 
 export const kMaxChannels = 32;
-const kReqCap = 1 << 16;
-const kResCap = 1 << 18;
+const kReqCap = 1 << 19;
+const kResCap = 1 << 19;
+/** Data bytes of each request ring and each response ring. */
+export const kRequestRingBytes = kReqCap;
+export const kResponseRingBytes = kResCap;
 const kHeader = 4096;
 const kMagic = 0x4348414e; // 'CHAN'
 const W_MAGIC = 0, W_DOORBELL = 1, W_ASLEEP = 2, W_CLAIMED = 3, W_READY = 16;

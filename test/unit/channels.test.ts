@@ -8,7 +8,10 @@
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { ClientChannel, WorkerChannels, createChannels, kMaxChannels } from '../../src/sab/channels.js';
+import { ClientChannel, WorkerChannels, createChannels, kMaxChannels, kRequestRingBytes, kResponseRingBytes } from '../../src/sab/channels.js';
+
+/** Largest chunk of one record in each ring: capacity / 2 - 4 (ring) - 4 (chunk header). */
+const Q = kRequestRingBytes / 2 - 8, R = kResponseRingBytes / 2 - 8;
 
 /** What the server peer answers: sha1(request) ++ reversed request. */
 function answer(req: Buffer): Buffer {
@@ -52,9 +55,8 @@ function received(client: ClientChannel): Buffer[] {
 
 describe('channels (one thread)', () => {
   it('delivers exact bytes both ways, at and around the record size of each ring', () => {
-    // Request ring 64 KiB: chunks of up to 32760 bytes; response ring 256 KiB: up to 131064.
-    const sizes = [[0, 0], [1, 1], [5, 131_063], [32_759, 131_064], [32_760, 131_065], [32_761, 200_000],
-      [65_520, 3], [65_536, 65_536], [1 << 20, 131_064 * 2 - 8]];
+    const sizes = [[0, 0], [1, 1], [5, R - 1], [Q - 1, R], [Q, R + 1], [Q + 1, R + 70_000],
+      [2 * Q, 3], [kRequestRingBytes, 2 * R - 8], [3 * kRequestRingBytes, 2 * R]]; // one thread: a response must fit the empty ring
     for (const [q, r] of sizes) {
       const { client, worker } = pair(); // fresh rings: respond() must not wait on one thread
       const req = pattern(q, q), res = pattern(r, r + 1);
@@ -83,16 +85,16 @@ describe('channels (one thread)', () => {
     expect(same(answers, sent.map((m) => Buffer.from(m).reverse()))).toBe(true);
   });
 
-  it('chunks a 1 MB request; the worker sees nothing until its last chunk; what queued behind it follows in order', () => {
+  it('chunks a request 8 times the ring; the worker sees nothing until its last chunk; what queued behind it follows in order', () => {
     const { client, worker } = pair();
-    const big = pattern(1 << 20, 1);
-    expect(client.send(big)).toBe(false); // 1 MiB > the 64 KiB request ring
+    const big = pattern(8 * kRequestRingBytes, 1);
+    expect(client.send(big)).toBe(false); // bigger than the request ring
     expect(client.send(Buffer.from('a'))).toBe(false);
     expect(client.send(Buffer.from('b'))).toBe(false);
     expect(client.backlog).toBe(3);
     expect(worker.poll(0, () => expect.unreachable('partial message delivered'))).toBeGreaterThan(0);
     const { msgs, rounds } = pump(client, worker);
-    expect(rounds).toBeGreaterThanOrEqual(15); // two 32 KiB chunks per round
+    expect(rounds).toBeGreaterThanOrEqual(7); // two chunks of half the ring per round
     expect(same(msgs, [big, Buffer.from('a'), Buffer.from('b')])).toBe(true);
     expect(client.send(Buffer.from('c'))).toBe(true); // outbox empty again: straight into the ring
   });
@@ -102,7 +104,7 @@ describe('channels (one thread)', () => {
     const sent: Buffer[] = [];
     let accepted = 0;
     while (client.send(sent[sent.push(pattern(1000, sent.length)) - 1])) accepted++;
-    expect(accepted).toBe(65); // 65 × 1008-byte records in 65536 bytes
+    expect(accepted).toBe(Math.floor(kRequestRingBytes / 1008)); // 1008-byte records
     for (let i = 0; i < 100; i++) {
       const m = pattern(1 + i * 13, 1000 + i);
       sent.push(m);
@@ -119,7 +121,7 @@ describe('channels (one thread)', () => {
   // ring must be copied into the outbox, not kept by reference.
   it('send() copies the message: reusing the buffer after a refused send changes nothing', () => {
     const { client, worker } = pair();
-    const m = pattern(100_000, 5), copy = Buffer.from(m);
+    const m = pattern(2 * kRequestRingBytes, 5), copy = Buffer.from(m);
     expect(client.send(m)).toBe(false);
     m.fill(0);
     expect(same(pump(client, worker).msgs, [copy])).toBe(true);
@@ -178,7 +180,7 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 describe('channels (worker threads)', () => {
-  it('three front-end threads × 20k requests (some > 64 KiB) against one sleeping server thread', async () => {
+  it('three front-end threads × 20k requests (some bigger than the ring) against one sleeping server thread', async () => {
     const sab = createChannels();
     const n = 20_000;
     // The server sleeps 30 s at a time: a missed doorbell would blow the deadline below.
@@ -191,7 +193,7 @@ describe('channels (worker threads)', () => {
       for (const r of reps) {
         expect(r.error).toBeNull();
         expect(r.got).toBe(n);
-        expect(r.refused as number).toBeGreaterThanOrEqual(190); // every request > the ring was refused
+        expect(r.refused as number).toBeGreaterThanOrEqual(19); // every request > the ring was refused
       }
       expect(reps.map((r) => r.index).sort()).toEqual([0, 1, 2]);
       const s = await within(server.result, 5_000, 'server');

@@ -3,12 +3,12 @@
 //     answers each request with sha1(request) ++ reverse(request); sleeps (WorkerChannels.sleep,
 //     sleepMs) whenever a round found nothing. Stops after `total` responses or at the deadline.
 //   role 'client': a front end's side (ClientChannel). Sends `count` requests of random sizes
-//     (every 101st one 64..210 KiB, bigger than the request ring) with up to `window` in flight,
+//     (every 1001st one 1 to 3 times the request ring) with up to `window` in flight,
 //     checks every response is the right one, in order; every `pauseEvery` requests it lets
 //     everything drain and pauses, so the server goes idle and sleeps.
 import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
-import { ClientChannel, WorkerChannels } from '../../../dist/sab/channels.js';
+import { ClientChannel, WorkerChannels, kRequestRingBytes } from '../../../dist/sab/channels.js';
 
 function answer(req) {
   const out = Buffer.allocUnsafe(20 + req.length);
@@ -26,7 +26,7 @@ function request(id, seq) {
     x ^= x << 5;
     return x >>> 0;
   };
-  const len = 8 + (seq % 101 === 7 ? 65536 + (rnd() % 150_000) : rnd() % 400);
+  const len = 8 + (seq % 1001 === 7 ? kRequestRingBytes + (rnd() % (2 * kRequestRingBytes)) : rnd() % 400);
   const b = Buffer.allocUnsafe(len);
   b.writeUInt32LE(id, 0);
   b.writeUInt32LE(seq, 4);
