@@ -24,9 +24,11 @@
  *   then stores 1 in word 16 + t. The worker never touches a channel whose word is 0.
  * - Only the claimer pushes requests and pops responses of its channel; only the worker pops
  *   requests and pushes responses.
- * - Wake-up: a producer of requests adds 1 to the doorbell after pushing and notifies it when
- *   word 2 is 1. The worker stores 1 in word 2, reads the doorbell, checks every request ring,
- *   and only then waits on the doorbell value it read, so no push is missed.
+ * - Wake-up: a producer of requests adds 1 to the doorbell after pushing (once per event-loop
+ *   turn) and notifies it when word 2 is 1. The worker stores 1 in word 2, reads the doorbell,
+ *   checks every request ring, and only then waits on the doorbell value it read, so no push is
+ *   missed. Responses wake their front end once per polled batch (and while a long script
+ *   runs), not once per response: on a shared core each wake-up can cost a context switch.
  * - The pages of an unclaimed channel are never written (the buffer is zero-filled lazily by
  *   the OS), so unused channels cost address space only.
  */
@@ -57,18 +59,22 @@ function resOffset(t: number): number {
   return reqOffset(t) + Ring.bytesFor(kReqCap);
 }
 
-/** Joins chunked records back into messages. */
+/**
+ * Joins chunked records back into messages. A message of one record is returned as a view of
+ * the ring itself (no copy), valid only until the callback that receives it returns.
+ */
 class Joiner {
   private parts: Buffer[] = [];
 
   /** Feed one record; returns the whole message when this was its last chunk. */
   add(d: Uint8Array, off: number, len: number): Buffer | null {
+    const single = d[off] !== 1 && this.parts.length === 0;
+    if (single) return Buffer.from(d.buffer, d.byteOffset + off + 4, len - 4);
     const chunk = Buffer.from(d.subarray(off + 4, off + len));
     if (d[off] === 1) {
       this.parts.push(chunk);
       return null;
     }
-    if (this.parts.length === 0) return chunk;
     this.parts.push(chunk);
     const all = Buffer.concat(this.parts);
     this.parts = [];
@@ -149,12 +155,28 @@ export class ClientChannel {
     return this.outbox.length;
   }
 
+  private ringing = false;
+
+  /**
+   * Ring the worker's doorbell once per event-loop turn (setImmediate), after every connection
+   * read in this turn has queued its requests: one wake-up per batch, not one per request.
+   */
   private ring(): void {
+    if (this.ringing) return;
+    this.ringing = true;
+    setImmediate(() => {
+      this.ringing = false;
+      this.ringNow();
+    });
+  }
+
+  /** Ring at once (tests, and callers outside an event loop turn). */
+  ringNow(): void {
     Atomics.add(this.i32, W_DOORBELL, 1);
     if (Atomics.load(this.i32, W_ASLEEP) === 1) Atomics.notify(this.i32, W_DOORBELL);
   }
 
-  /** Take every complete response now in the ring. */
+  /** Take every complete response now in the ring (a view, valid during cb only). */
   receive(cb: (msg: Buffer) => void): number {
     let n = 0;
     const j = this.joiner;
@@ -202,7 +224,8 @@ export class WorkerChannels {
     if (this.req[t] !== undefined && this.req[t] !== null) return true;
     if (Atomics.load(this.i32, W_READY + t) !== 1) return false;
     this.req[t] = new Ring(this.sab, reqOffset(t));
-    this.res[t] = new Ring(this.sab, resOffset(t));
+    const res = (this.res[t] = new Ring(this.sab, resOffset(t)));
+    res.deferWake = true; // poll() wakes the front end once per batch
     this.joiners[t] = new Joiner();
     return true;
   }
@@ -212,14 +235,52 @@ export class WorkerChannels {
     return Math.min(kMaxChannels, Atomics.load(this.i32, W_CLAIMED));
   }
 
-  /** Hand every complete request of channel t to cb (at most max records). */
-  poll(t: number, cb: (msg: Buffer) => void, max = 64): number {
+  /** Hand every complete request of channel t to cb (a view, valid during cb only). */
+  poll(t: number, cb: (msg: Buffer) => void, max = 4096): number {
     if (!this.ready(t)) return 0;
     const j = this.joiners[t];
-    return this.req[t]!.drain((d, off, len) => {
+    const n = this.req[t]!.drain((d, off, len) => {
       const m = j.add(d, off, len);
       if (m !== null) cb(m);
     }, max);
+    if (n !== 0) this.res[t]!.wakeConsumer();
+    return n;
+  }
+
+  /** Wake every front end with responses waiting (a long script calls this as it runs). */
+  wakeAll(): void {
+    for (const r of this.res) if (r !== null && r !== undefined) r.wakeConsumer();
+  }
+
+  /**
+   * Send a response made of a u32 word and the bytes of parts on channel t, written straight
+   * into the ring when it fits one record (no concatenation).
+   */
+  respondParts(t: number, word: number, parts: Buffer[] | null): void {
+    const r = this.res[t]!;
+    let n = 8;
+    if (parts !== null) for (const p of parts) n += p.length;
+    const pos = n <= r.maxRecordLength ? r.reserve(n) : -1;
+    if (pos < 0) {
+      const head = Buffer.alloc(4);
+      head.writeUInt32LE(word, 0);
+      this.respond(t, parts === null ? head : Buffer.concat([head, ...parts]));
+      return;
+    }
+    const d = r.data;
+    d[pos] = d[pos + 1] = d[pos + 2] = d[pos + 3] = 0;
+    d[pos + 4] = word & 0xff;
+    d[pos + 5] = (word >>> 8) & 0xff;
+    d[pos + 6] = (word >>> 16) & 0xff;
+    d[pos + 7] = (word >>> 24) & 0xff;
+    let at = pos + 8;
+    if (parts !== null) {
+      for (const p of parts) {
+        d.set(p, at);
+        at += p.length;
+      }
+    }
+    r.commit(n);
   }
 
   /** Send a response on channel t, waiting for room when its ring is full. */
@@ -229,6 +290,7 @@ export class WorkerChannels {
     for (;;) {
       at = pushChunks(r, msg, at);
       if (at >= msg.length) return;
+      r.wakeConsumer(); // the front end must drain what is there before more fits
       r.waitForSpace(Math.min(r.maxRecordLength, msg.length - at + 4), 50);
     }
   }

@@ -274,10 +274,17 @@ export class Ring {
     this.wIdx = (this.wIdx + skip + footprint(len)) >>> 0;
     // Release: everything above happens-before a consumer that loads this value.
     Atomics.store(this.hu32, kWriteField, this.wIdx);
-    this.wakeConsumer();
+    if (!this.deferWake) this.wakeConsumer();
   }
 
-  private wakeConsumer(): void {
+  /**
+   * Producer: when true, pushes do not wake a sleeping consumer; call wakeConsumer() after a
+   * batch instead (one wake-up, one context switch, per batch rather than per record).
+   */
+  deferWake = false;
+
+  /** Producer: wake the consumer if it sleeps waiting for data. */
+  wakeConsumer(): void {
     const h = this.hi32;
     if (Atomics.load(h, kWakeField) !== 0 && Atomics.compareExchange(h, kWakeField, 1, 0) === 1) {
       Atomics.notify(h, kWakeField);

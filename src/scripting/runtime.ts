@@ -295,8 +295,13 @@ export class Scripting {
     return oneLine(msg);
   }
 
+  /** Called at every instruction-hook check of any script on this thread (the script worker
+   *  wakes front ends whose responses wait behind a long script). */
+  static onHook: (() => void) | null = null;
+
   /** The instruction hook: SCRIPT KILL, busy-reply-threshold, and abandoning a rerun. */
   private hook(): void {
+    Scripting.onHook?.();
     if (this.loadDeadline !== 0 && Date.now() > this.loadDeadline) {
       this.loadDeadline = 0;
       this.raiseErr(EFn.loadTimeout);

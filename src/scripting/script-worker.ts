@@ -22,6 +22,7 @@ import { engineFor } from '../server/server.js';
 import { WorkerChannels } from '../sab/channels.js';
 import { Req } from '../server/offload.js';
 import { runHandedExec } from '../server/offload-exec.js';
+import { Scripting } from './runtime.js';
 
 const { handle } = workerData as { handle: StoreHandle };
 const engine = engineFor(handle, []);
@@ -30,6 +31,7 @@ const writer = new RespWriter();
 /** The requester, as seen by the command: its protocol and db travel with each request. */
 const client = new Client(0, 'script-worker', '', -1, false);
 const ctx = new Ctx(engine, client, writer);
+Scripting.onHook = () => channels.wakeAll(); // responses before a long script leave now
 const kYieldMs = 20;
 const kIdleWaitMs = 50;
 
@@ -58,6 +60,7 @@ function header(msg: Buffer): void {
   client.db = msg[2];
 }
 
+/** Serve one request; msg is a view of the request ring, valid during this call only. */
 function serve(t: number, msg: Buffer): void {
   const kind = msg[0];
   if (kind === Req.Config) {
@@ -88,11 +91,9 @@ function serve(t: number, msg: Buffer): void {
   } finally {
     engine.releaseLocks();
   }
-  const parts = writer.flushParts() ?? [];
-  const head = Buffer.allocUnsafe(4);
-  head.writeUInt32LE(writer.errors, 0);
+  const errors = writer.errors;
   writer.errorCodes.length = 0;
-  channels.respond(t, Buffer.concat([head, ...parts]));
+  channels.respondParts(t, errors, writer.flushParts());
 }
 
 /** Serve until every ring is empty or kYieldMs has passed; then let the event loop run. */

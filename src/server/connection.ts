@@ -16,6 +16,9 @@ import { Client } from './client.js';
 import { noteRead } from './read-buffers.js';
 import { kParkedOnOffload, type Engine } from './engine.js';
 
+/** Responses longer than this are copied out of the ring before the writer keeps them. */
+const kCopyAbove = 64 * 1024;
+
 export class Connection {
   readonly parser = new RequestParser();
   readonly writer = new RespWriter();
@@ -29,7 +32,7 @@ export class Connection {
   private pendingCommand = false;
   /** Parked until the script worker has answered every command sent to it. */
   private awaitingOffload = false;
-  private corked = false;
+  private flushQueued = false;
 
   constructor(readonly engine: Engine, readonly socket: Socket) {
     const cfg = engine.config;
@@ -151,7 +154,11 @@ export class Connection {
     engine.offload?.poll();
   }
 
-  /** A response of the script worker ([u32 error replies][reply]), in request order. */
+  /**
+   * A response of the script worker ([u32 error replies][reply]), in request order. msg is a
+   * view of the response ring: it is copied into the writer now and sent at the end of the tick,
+   * so the responses of one poll leave in one write.
+   */
   private offloaded(msg: Buffer): void {
     if (this.closed) return;
     const errors = msg.readUInt32LE(0);
@@ -164,18 +171,17 @@ export class Connection {
         engine.errorStats.set(code, (engine.errorStats.get(code) ?? 0) + 1);
       }
     }
-    if (this.client.pubsub !== null) this.flushPushes();
-    this.engine.netOut += msg.length - 4;
-    if (!this.corked) {
-      // Responses of one poll go out as one write (they arrive a batch at a time).
-      this.corked = true;
-      this.socket.cork();
+    const len = msg.length - 4;
+    if (len > kCopyAbove) this.writer.raw(Buffer.from(msg.subarray(4)), 0, len); // kept by reference
+    else this.writer.raw(msg, 4, len);
+    if (!this.flushQueued) {
+      this.flushQueued = true;
       process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
+        this.flushQueued = false;
+        this.flushPushes();
+        if (this.socket.writableNeedDrain) this.socket.pause();
       });
     }
-    if (!this.socket.write(msg.subarray(4))) this.socket.pause();
     if (this.client.outstanding === 0 && this.awaitingOffload) {
       this.awaitingOffload = false;
       setImmediate(() => this.resume());

@@ -169,7 +169,7 @@ export class Offloader {
   private listen(): void {
     if (this.listening) return;
     this.listening = true;
-    void this.ch.waitForResponse(1000).then(() => {
+    void this.ch.waitForResponse(100).then(() => {
       this.listening = false;
       this.poll();
       if (this.head !== this.waiting.length) this.listen();

@@ -36,7 +36,7 @@ function pump(client: ClientChannel, worker: WorkerChannels, t = 0): { msgs: Buf
   const msgs: Buffer[] = [];
   let rounds = 0;
   for (;;) {
-    const n = worker.poll(t, (m) => msgs.push(m));
+    const n = worker.poll(t, (m) => msgs.push(Buffer.from(m))); // views of the ring: copy
     client.flush();
     if (n === 0 && client.backlog === 0) return { msgs, rounds };
     rounds++;
@@ -49,7 +49,7 @@ function same(a: Buffer[], b: Buffer[]): boolean {
 
 function received(client: ClientChannel): Buffer[] {
   const out: Buffer[] = [];
-  client.receive((m) => out.push(m));
+  client.receive((m) => out.push(Buffer.from(m)));
   return out;
 }
 
@@ -215,7 +215,7 @@ describe('channels (worker threads)', () => {
         client.send(m);
         let got: Buffer | null = null;
         while (got === null) {
-          client.receive((r) => (got = r));
+          client.receive((r) => (got = Buffer.from(r)));
           if (client.backlog > 0) client.flush();
           if (got === null) await client.waitForResponse(client.backlog > 0 ? 2 : 5_000);
           if (Date.now() > deadline) throw new Error(`no response to a ${m.length}-byte request`);
@@ -245,7 +245,7 @@ describe('channels (worker threads)', () => {
       const until = Date.now() + 3_000;
       while (got === null && Date.now() < until) {
         await client.waitForResponse(1000);
-        client.receive((r) => (got = r));
+        client.receive((r) => (got = Buffer.from(r)));
         client.flush();
       }
       expect(got).not.toBeNull();
@@ -253,7 +253,7 @@ describe('channels (worker threads)', () => {
       while (got === null && client.backlog > 0) { // let the server finish before terminating it
         client.flush();
         await client.waitForResponse(2);
-        client.receive((r) => (got = r));
+        client.receive((r) => (got = Buffer.from(r)));
       }
       await server.worker.terminate();
     }
