@@ -44,6 +44,8 @@ export interface Command {
   hasKeys: boolean;
   /** Fast path for the common key layout: keys from first to (argc + last) or last, by step. */
   simpleKeys: { first: number; last: number; step: number } | null;
+  /** Fast path for one keynum spec (EVAL, FCALL, ZUNIONSTORE, ...): the count at `num`, keys from `first` by step. */
+  numKeys: { num: number; first: number; step: number } | null;
   subcommands: Map<string, Command> | null;
   /** Calls since start (INFO commandstats). */
   calls: number;
@@ -64,9 +66,14 @@ function build(spec: CommandSpec, reg: Registration): Command | null {
   let flags = 0;
   for (const f of spec.flags) flags |= kFlagBits[f] ?? 0;
   let simpleKeys: Command['simpleKeys'] = null;
+  let numKeys: Command['numKeys'] = null;
   const ks = spec.key_specs;
-  if (ks && ks.length === 1) {
+  if (ks && ks.length === 1 && !ks[0].flags.includes('not_key')) {
     const bs = ks[0].begin_search, fk = ks[0].find_keys;
+    if ('index' in bs && 'keynum' in fk) {
+      const p = bs.index.pos;
+      numKeys = { num: p + fk.keynum.keynumidx, first: p + fk.keynum.firstkey, step: fk.keynum.step };
+    }
     if ('index' in bs && 'range' in fk && (fk.range.lastkey >= 0 || fk.range.limit <= 1)) {
       const first = bs.index.pos;
       simpleKeys = {
@@ -86,6 +93,7 @@ function build(spec: CommandSpec, reg: Registration): Command | null {
     offload: reg.offload ?? false,
     hasKeys: !!ks && ks.length > 0,
     simpleKeys,
+    numKeys,
     subcommands: subs.size > 0 ? subs : null,
     calls: 0,
   };

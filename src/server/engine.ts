@@ -327,6 +327,18 @@ export class Engine {
       }
       return mask;
     }
+    const nk = cmd.numKeys;
+    if (nk !== null) {
+      // forEachKey's keynum rule without its closures: no key when the count is bad.
+      const n = nk.num < argc ? parseLong(b, offs[nk.num], lens[nk.num]) : null;
+      if (n === null || n <= 0 || nk.first + (n - 1) * nk.step >= argc) return 0;
+      for (let k = 0, i = nk.first; k < n; k++, i += nk.step) {
+        const s = this.shardOfSlot[keySlot(b, offs[i], lens[i])];
+        ks[i] = s;
+        mask |= 1 << s;
+      }
+      return mask;
+    }
     forEachKey(cmd.spec.key_specs, argc,
       (i) => (i < argc ? parseLong(b, offs[i], lens[i]) : null),
       (i, kw) => i < argc && eqUpper(b, offs[i], lens[i], kw.toUpperCase()),
