@@ -112,9 +112,20 @@ export class LuaReply implements Reply {
     this.put();
   }
   intDigits(b: Uint8Array, off: number, len: number): void {
-    let s = '';
-    for (let i = 0; i < len; i++) s += String.fromCharCode(b[off + i]);
-    this.vm.pushInteger(BigInt(s));
+    if (len <= 15) {
+      // Up to 15 digits (and a sign) is exact as a double: no string on the way.
+      let i = off, neg = false, v = 0;
+      if (b[i] === 0x2d) {
+        neg = true;
+        i++;
+      }
+      for (; i < off + len; i++) v = v * 10 + (b[i] - 0x30);
+      this.vm.pushInteger(neg ? -v : v);
+    } else {
+      let s = '';
+      for (let i = 0; i < len; i++) s += String.fromCharCode(b[off + i]);
+      this.vm.pushInteger(BigInt(s));
+    }
     this.put();
   }
   bulk(b: Uint8Array, off: number, len: number): void {

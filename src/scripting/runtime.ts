@@ -159,6 +159,29 @@ export class Scripting {
     return typeof e === 'string' ? undefined : e;
   }
 
+  /** The last EVALSHA's sha bytes and entry: a repeated EVALSHA skips making a string. */
+  private readonly lastSha = new Uint8Array(40);
+  private lastEntry: ScriptEntry | undefined = undefined;
+
+  /** lookup() for a sha given as 40 bytes of b at off. */
+  lookupBytes(b: Uint8Array, off: number): ScriptEntry | undefined {
+    this.sync();
+    const last = this.lastSha;
+    if (this.lastEntry !== undefined) {
+      let k = 0;
+      while (k < 40 && b[off + k] === last[k]) k++;
+      if (k === 40) return this.lastEntry;
+    }
+    let s = '';
+    for (let k = 0; k < 40; k++) s += String.fromCharCode(b[off + k]);
+    const e = this.lookup(s);
+    if (e !== undefined) {
+      last.set(b.subarray(off, off + 40));
+      this.lastEntry = e;
+    }
+    return e;
+  }
+
   exists(sha: string): boolean {
     this.sync();
     sha = sha.toLowerCase();
@@ -193,6 +216,7 @@ export class Scripting {
   }
 
   private flushLocal(): void {
+    this.lastEntry = undefined;
     for (const e of this.cache.values()) this.vm.unref(e.ref);
     this.cache.clear();
     // A full collection frees the dropped functions now (collectgarbage is a global of G).
@@ -403,22 +427,34 @@ export class Scripting {
     for (let i = 1; i <= argc; i++) {
       const t = vm.type(i);
       let v: Uint8Array;
-      if (t === LT.String) v = vm.toBytesView(i);
-      else if (t === LT.Number) {
+      if (t === LT.String) {
+        let n = vm.copyString(i, this.argBuf, at);
+        if (at + n > this.argBuf.length) {
+          this.growArgs(at, n);
+          n = vm.copyString(i, this.argBuf, at);
+        }
+        this.argOffs[i - 1] = at;
+        this.argLens[i - 1] = n;
+        at += n;
+        continue;
+      } else if (t === LT.Number) {
         const d = vm.isInteger(i) ? Number(vm.toInteger(i)) : vm.toNumber(i);
         v = Buffer.from(formatDouble(d), 'latin1'); // Redis 7 formats numbers with %.17g
       } else return false;
-      if (at + v.length > this.argBuf.length) {
-        const nb = new Uint8Array(Math.max(this.argBuf.length * 2, at + v.length + 1024));
-        nb.set(this.argBuf.subarray(0, at));
-        this.argBuf = nb;
-      }
+      if (at + v.length > this.argBuf.length) this.growArgs(at, v.length);
       this.argBuf.set(v, at);
       this.argOffs[i - 1] = at;
       this.argLens[i - 1] = v.length;
       at += v.length;
     }
     return true;
+  }
+
+  /** Grow the argument buffer, keeping its first `used` bytes, to fit `more`. */
+  private growArgs(used: number, more: number): void {
+    const nb = new Uint8Array(Math.max(this.argBuf.length * 2, used + more + 1024));
+    nb.set(this.argBuf.subarray(0, used));
+    this.argBuf = nb;
   }
 
   /**

@@ -115,6 +115,12 @@ export function luaModuleReady(): boolean {
   return mod !== null;
 }
 
+/** lua_Integer arguments are BigInts: the small ones (indexes, refs, counts) made once. */
+const kSmallInts = Array.from({ length: 4096 }, (_, i) => BigInt(i));
+function big(n: number): bigint {
+  return n >= 0 && n < 4096 && Number.isInteger(n) ? kSmallInts[n] : BigInt(n);
+}
+
 /** A JS function callable from Lua: reads its arguments from the stack, returns how many results it pushed. */
 export type LuaFn = (vm: LuaVM) => number;
 
@@ -180,6 +186,20 @@ export class LuaVM {
     const n = this.m.HEAPU32[this.lenPtr >> 2];
     return this.m.HEAPU8.subarray(p, p + n);
   }
+  /**
+   * Copy the string at i into dst at `at` when it fits, and return its length either way (a
+   * short one byte by byte: cheaper than making a view of the wasm memory).
+   */
+  copyString(i: number, dst: Uint8Array, at: number): number {
+    const p = this.m._lua_tolstring(this.L, i, this.lenPtr);
+    if (p === 0) return 0;
+    const n = this.m.HEAPU32[this.lenPtr >> 2];
+    if (at + n > dst.length) return n;
+    const h = this.m.HEAPU8;
+    if (n <= 32) for (let k = 0; k < n; k++) dst[at + k] = h[p + k];
+    else dst.set(h.subarray(p, p + n), at);
+    return n;
+  }
   toBuffer(i: number): Buffer { return Buffer.from(this.toBytesView(i)); }
   /** The string at i as a binary string (one char per byte). */
   toBin(i: number): string { return this.dec.decode(this.toBytesView(i)); }
@@ -191,7 +211,7 @@ export class LuaVM {
   }
   pushNil(): void { this.m._lua_pushnil(this.L); }
   pushNumber(n: number): void { this.m._lua_pushnumber(this.L, n); }
-  pushInteger(n: number | bigint): void { this.m._lua_pushinteger(this.L, BigInt(n)); }
+  pushInteger(n: number | bigint): void { this.m._lua_pushinteger(this.L, typeof n === 'bigint' ? n : big(n)); }
   pushBoolean(b: boolean): void { this.m._lua_pushboolean(this.L, b ? 1 : 0); }
   pushBytes(b: Uint8Array, off = 0, len = b.length - off): void {
     const p = this.room(len);
@@ -208,8 +228,8 @@ export class LuaVM {
   }
   pushValue(i: number): void { this.m._lua_pushvalue(this.L, i); }
   newTable(narr = 0, nrec = 0): void { this.m._lua_createtable(this.L, narr, nrec); }
-  rawSetI(t: number, n: number): void { this.m._lua_rawseti(this.L, t, BigInt(n)); }
-  rawGetI(t: number, n: number): LT { return this.m._lua_rawgeti(this.L, t, BigInt(n)); }
+  rawSetI(t: number, n: number): void { this.m._lua_rawseti(this.L, t, big(n)); }
+  rawGetI(t: number, n: number): LT { return this.m._lua_rawgeti(this.L, t, big(n)); }
   rawSet(t: number): void { this.m._lua_rawset(this.L, t); }
   rawGet(t: number): LT { return this.m._lua_rawget(this.L, t); }
   rawLen(t: number): number { return Number(this.m._lua_rawlen(this.L, t)); }
@@ -221,7 +241,7 @@ export class LuaVM {
   next(t: number): number { return this.m._lua_next(this.L, t); }
   ref(): number { return this.m._luaL_ref(this.L, REGISTRY); }
   unref(r: number): void { this.m._luaL_unref(this.L, REGISTRY, r); }
-  pushRef(r: number): void { this.m._lua_rawgeti(this.L, REGISTRY, BigInt(r)); }
+  pushRef(r: number): void { this.m._lua_rawgeti(this.L, REGISTRY, big(r)); }
 
   /** Register a JS function; push it as a Lua function (no upvalues). */
   pushFn(fn: LuaFn): void {

@@ -42,7 +42,7 @@ function evalGeneric(c: Ctx, bySha: boolean, readOnly: boolean): void {
   if (s === null) return;
   let entry: ScriptEntry | string | undefined;
   if (bySha) {
-    entry = c.lens[1] === 40 ? s.lookup(c.bin(1)) : undefined;
+    entry = c.lens[1] === 40 ? s.lookupBytes(c.buf, c.offs[1]) : undefined;
     if (entry === undefined) return c.reply.error(ELua.noScript);
   } else {
     entry = s.load(c.buf.subarray(c.offs[1], c.offs[1] + c.lens[1]));
