@@ -41,7 +41,7 @@ export class LuaReply implements Reply {
 
   reset(resp: 2 | 3): void {
     this.resp = resp;
-    this.stack.length = 0;
+    if (this.stack.length !== 0) this.stack.length = 0;
     this.errorText = null;
   }
 

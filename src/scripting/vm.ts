@@ -215,7 +215,9 @@ export class LuaVM {
   pushBoolean(b: boolean): void { this.m._lua_pushboolean(this.L, b ? 1 : 0); }
   pushBytes(b: Uint8Array, off = 0, len = b.length - off): void {
     const p = this.room(len);
-    this.m.HEAPU8.set(len === b.length && off === 0 ? b : b.subarray(off, off + len), p);
+    const h = this.m.HEAPU8;
+    if (len <= 32) for (let k = 0; k < len; k++) h[p + k] = b[off + k]; // no view for short ones
+    else h.set(len === b.length && off === 0 ? b : b.subarray(off, off + len), p);
     this.m._lua_pushlstring(this.L, p, len);
   }
   /** Push a JS string: latin1 (binary) by default, or UTF-8. */

@@ -89,7 +89,9 @@ export class Offloader {
   blob(b: Uint8Array, off: number, n: number): void {
     this.u32(n);
     this.room(n);
-    this.enc.set(b.subarray(off, off + n), this.len);
+    const e = this.enc, at = this.len;
+    if (n <= 32) for (let k = 0; k < n; k++) e[at + k] = b[off + k]; // no view for short ones
+    else e.set(b.subarray(off, off + n), at);
     this.len += n;
   }
 
