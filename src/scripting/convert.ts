@@ -47,10 +47,10 @@ export class LuaReply implements Reply {
 
   /** A value was pushed: store it into the enclosing table, closing finished tables. */
   private put(): void {
-    const vm = this.vm;
+    const vm = this.vm, stack = this.stack;
     for (;;) {
-      const f = this.stack[this.stack.length - 1];
-      if (f === undefined) return;
+      if (stack.length === 0) return; // (never read past the end: a slow path in V8)
+      const f = stack[stack.length - 1];
       const isNil = vm.type(-1) === LT.Nil;
       if (f.kind === 0) {
         if (isNil) {

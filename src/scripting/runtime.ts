@@ -54,6 +54,8 @@ export interface RunState {
   killed: boolean;
   /** False inside EXEC (which calls handlers itself): a busy shard is waited for instead. */
   canRerun: boolean;
+  /** Shards of the declared keys (bit s: shard s), from the routed command. */
+  declaredMask: number;
 }
 
 const byEngine = new WeakMap<Engine, Scripting>();
@@ -267,9 +269,11 @@ export class Scripting {
     lc.resp = 2;
     lc.unblock = null;
     const flags = this.flags;
+    let declaredMask = 0;
+    for (let i = 0; i < numkeys; i++) declaredMask |= 1 << c.keyShard[3 + i];
     const run: RunState = {
       c, entry, readOnly, wrote: false, resp: 2, start: Date.now(), killGen: Atomics.load(flags, SW.KillGen),
-      busy: false, rerun: false, rerunShard: 0, killed: false, canRerun,
+      busy: false, rerun: false, rerunShard: 0, killed: false, canRerun, declaredMask,
     };
     this.run = run;
     engine.scriptDepth++;
@@ -401,7 +405,7 @@ export class Scripting {
     const reply = this.reply;
     reply.reset(run.resp);
     const top = vm.top();
-    engine.execute(ctx, true);
+    engine.executeCommand(ctx, cmd, true); // looked up and checked above
     if (vm.top() === top) vm.pushBoolean(false); // a handler that replied nothing (never expected)
     if (raise && reply.errorText !== null) return vm.raise();
     return 1;
@@ -477,35 +481,30 @@ export class Scripting {
       return true;
     }
     if (!cmd.hasKeys) return true;
-    const b = this.argBuf, offs = this.argOffs, lens = this.argLens;
-    let ok = true;
-    const visit = (i: number) => {
-      if (!ok || i >= argc) return;
-      const s = engine.shardOfSlot[keySlot(b, offs[i], lens[i])];
-      if (!this.declared(s, run)) run.entry.undeclared = true;
-      if (!engine.tryHold(s) && !this.waitFor(s, run)) {
-        ok = false;
-        run.rerunShard = s;
-      }
-    };
     const sk = cmd.simpleKeys;
     if (sk !== null) {
       const last = sk.last < 0 ? argc + sk.last : Math.min(sk.last, argc - 1);
-      for (let i = sk.first; i <= last; i += sk.step) visit(i);
-    } else {
-      forEachKey(cmd.spec.key_specs, argc,
-        (i) => (i < argc ? parseLong(b, offs[i], lens[i]) : null),
-        (i, kw) => i < argc && eqUpper(b, offs[i], lens[i], kw.toUpperCase()),
-        visit);
+      for (let i = sk.first; i <= last; i += sk.step) if (!this.holdKey(i, run)) return false;
+      return true;
     }
+    const b = this.argBuf, offs = this.argOffs, lens = this.argLens;
+    let ok = true;
+    forEachKey(cmd.spec.key_specs, argc,
+      (i) => (i < argc ? parseLong(b, offs[i], lens[i]) : null),
+      (i, kw) => i < argc && eqUpper(b, offs[i], lens[i], kw.toUpperCase()),
+      (i) => {
+        if (ok && i < argc && !this.holdKey(i, run)) ok = false;
+      });
     return ok;
   }
 
-  /** Is shard s one of the shards of the script's declared keys? */
-  private declared(s: number, run: RunState): boolean {
-    const c = run.c;
-    const numkeys = Number(parseLong(c.buf, c.offs[2], c.lens[2]) ?? 0);
-    for (let i = 0; i < numkeys; i++) if (c.keyShard[3 + i] === s) return true;
+  /** holdShardsOf for key argument i: its shard held (false: busy, run.rerunShard says which). */
+  private holdKey(i: number, run: RunState): boolean {
+    const engine = this.engine;
+    const s = engine.shardOfSlot[keySlot(this.argBuf, this.argOffs[i], this.argLens[i])];
+    if ((run.declaredMask & (1 << s)) === 0) run.entry.undeclared = true;
+    if (engine.tryHold(s) || this.waitFor(s, run)) return true;
+    run.rerunShard = s;
     return false;
   }
 

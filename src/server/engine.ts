@@ -217,6 +217,16 @@ export class Engine {
       cmd.calls++;
       return true;
     }
+    return this.executeCommand(c, cmd, blocking);
+  }
+
+  /**
+   * The second half of execute(): route, lock, run. For callers that already looked the command
+   * up and checked its arity for a client that is authenticated, not subscribed and not in
+   * MULTI (redis.call from a script, whose client is all three).
+   */
+  executeCommand(c: Ctx, cmd: Command, blocking: boolean): boolean {
+    const client = c.client;
     const mask = this.routeKeys(c, cmd);
     if (mask !== 0 && !this.acquire(mask, blocking)) {
       // A script past busy-reply-threshold holds the shard: Redis's BUSY instead of waiting.
