@@ -59,44 +59,55 @@ function resOffset(t: number): number {
   return reqOffset(t) + Ring.bytesFor(kReqCap);
 }
 
+/** A whole message: bytes [off, off + len) of d, valid only while the callback runs. */
+export type MessageCallback = (d: Uint8Array, off: number, len: number) => void;
+
 /**
- * Joins chunked records back into messages. A message of one record is returned as a view of
- * the ring itself (no copy), valid only until the callback that receives it returns.
+ * Joins chunked records back into messages. A message of one record is handed over in place,
+ * in the ring itself (no copy, no object), valid only until the callback returns.
  */
 class Joiner {
   private parts: Buffer[] = [];
 
-  /** Feed one record; returns the whole message when this was its last chunk. */
-  add(d: Uint8Array, off: number, len: number): Buffer | null {
-    const single = d[off] !== 1 && this.parts.length === 0;
-    if (single) return Buffer.from(d.buffer, d.byteOffset + off + 4, len - 4);
-    const chunk = Buffer.from(d.subarray(off + 4, off + len));
-    if (d[off] === 1) {
-      this.parts.push(chunk);
-      return null;
+  /** Feed one record; calls cb with the whole message when this was its last chunk. */
+  add(d: Uint8Array, off: number, len: number, cb: MessageCallback): boolean {
+    if (d[off] !== 1 && this.parts.length === 0) {
+      cb(d, off + 4, len - 4);
+      return true;
     }
-    this.parts.push(chunk);
+    this.parts.push(Buffer.from(d.subarray(off + 4, off + len)));
+    if (d[off] === 1) return false;
     const all = Buffer.concat(this.parts);
     this.parts = [];
-    return all;
+    cb(all, 0, all.length);
+    return true;
   }
 }
 
-/** Push msg as one or more records; returns the bytes of msg pushed (< length: ring full). */
-function pushChunks(r: Ring, msg: Uint8Array, from: number): number {
+/** A message as a Buffer view (for callers that want one; valid during the callback only). */
+function asBuffer(cb: (msg: Buffer) => void): MessageCallback {
+  return (d, off, len) => cb(Buffer.from(d.buffer, d.byteOffset + off, len));
+}
+
+/**
+ * Push msg[0, end) as one or more records, starting at byte `from`; returns the bytes of msg
+ * pushed so far (< end: the ring is full).
+ */
+function pushChunks(r: Ring, msg: Uint8Array, from: number, end = msg.length): number {
   const max = r.maxRecordLength - 4;
   let at = from;
   do {
-    const n = Math.min(max, msg.length - at);
+    const n = Math.min(max, end - at);
     const pos = r.reserve(n + 4);
     if (pos < 0) return at;
     const d = r.data;
-    d[pos] = at + n < msg.length ? 1 : 0;
+    d[pos] = at + n < end ? 1 : 0;
     d[pos + 1] = d[pos + 2] = d[pos + 3] = 0;
-    d.set(msg.subarray(at, at + n), pos + 4);
+    if (n <= 64) for (let k = 0; k < n; k++) d[pos + 4 + k] = msg[at + k];
+    else d.set(msg.subarray(at, at + n), pos + 4);
     r.commit(n + 4);
     at += n;
-  } while (at < msg.length);
+  } while (at < end);
   return at;
 }
 
@@ -123,15 +134,15 @@ export class ClientChannel {
     Atomics.store(this.i32, W_READY + t, 1);
   }
 
-  /** Queue a request (copied now). Returns false while older requests wait for ring space. */
-  send(msg: Uint8Array): boolean {
+  /** Queue the request msg[0, len) (copied now). False while older ones wait for ring space. */
+  send(msg: Uint8Array, len = msg.length): boolean {
     if (this.outbox.length === 0) {
-      const n = pushChunks(this.req, msg, 0);
-      if (n < msg.length) {
-        this.outbox.push(Buffer.from(msg));
+      const n = pushChunks(this.req, msg, 0, len);
+      if (n < len) {
+        this.outbox.push(Buffer.from(msg.subarray(0, len)));
         this.sentOfFirst = n;
       }
-    } else this.outbox.push(Buffer.from(msg));
+    } else this.outbox.push(Buffer.from(msg.subarray(0, len)));
     this.ring();
     return this.outbox.length === 0;
   }
@@ -176,18 +187,19 @@ export class ClientChannel {
     if (Atomics.load(this.i32, W_ASLEEP) === 1) Atomics.notify(this.i32, W_DOORBELL);
   }
 
-  /** Take every complete response now in the ring (a view, valid during cb only). */
-  receive(cb: (msg: Buffer) => void): number {
+  /** Take every complete response now in the ring (in place: valid during cb only). */
+  receiveRaw(cb: MessageCallback): number {
     let n = 0;
     const j = this.joiner;
     this.res.drain((d, off, len) => {
-      const m = j.add(d, off, len);
-      if (m !== null) {
-        n++;
-        cb(m);
-      }
+      if (j.add(d, off, len, cb)) n++;
     });
     return n;
+  }
+
+  /** receiveRaw with each response as a Buffer view (valid during cb only). */
+  receive(cb: (msg: Buffer) => void): number {
+    return this.receiveRaw(asBuffer(cb));
   }
 
   /**
@@ -235,16 +247,20 @@ export class WorkerChannels {
     return Math.min(kMaxChannels, Atomics.load(this.i32, W_CLAIMED));
   }
 
-  /** Hand every complete request of channel t to cb (a view, valid during cb only). */
-  poll(t: number, cb: (msg: Buffer) => void, max = 4096): number {
+  /** Hand every complete request of channel t to cb (in place: valid during cb only). */
+  pollRaw(t: number, cb: MessageCallback, max = 4096): number {
     if (!this.ready(t)) return 0;
     const j = this.joiners[t];
     const n = this.req[t]!.drain((d, off, len) => {
-      const m = j.add(d, off, len);
-      if (m !== null) cb(m);
+      j.add(d, off, len, cb);
     }, max);
     if (n !== 0) this.res[t]!.wakeConsumer();
     return n;
+  }
+
+  /** pollRaw with each request as a Buffer view (valid during cb only). */
+  poll(t: number, cb: (msg: Buffer) => void, max = 4096): number {
+    return this.pollRaw(t, asBuffer(cb), max);
   }
 
   /** Wake every front end with responses waiting (a long script calls this as it runs). */

@@ -38,48 +38,51 @@ const kIdleWaitMs = 50;
 let offs = new Int32Array(16);
 let lens = new Int32Array(16);
 
-/** Point offs/lens at the argument vector that starts at byte `at` of msg; returns the end. */
-function readArgv(msg: Buffer, at: number): { argc: number; end: number; offs: Int32Array; lens: Int32Array } {
-  const argc = msg.readUInt32LE(at);
+function u32(d: Uint8Array, at: number): number {
+  return (d[at] | (d[at + 1] << 8) | (d[at + 2] << 16) | (d[at + 3] << 24)) >>> 0;
+}
+
+/** Point offs/lens at the argument vector that starts at byte `at` of d; returns the end. */
+function readArgv(d: Uint8Array, at: number): { argc: number; end: number; offs: Int32Array; lens: Int32Array } {
+  const argc = u32(d, at);
   at += 4;
   if (offs.length < argc) {
     offs = new Int32Array(argc * 2);
     lens = new Int32Array(argc * 2);
   }
   for (let i = 0; i < argc; i++) {
-    const n = msg.readUInt32LE(at);
+    const n = u32(d, at);
     offs[i] = at + 4;
     lens[i] = n;
     at += 4 + n;
+    if (at > d.length) throw new RangeError('script worker: truncated request');
   }
   return { argc, end: at, offs, lens };
 }
 
-function header(msg: Buffer): void {
-  client.resp = writer.resp = msg[1] === 3 ? 3 : 2;
-  client.db = msg[2];
+function text(d: Uint8Array, i: number, enc: BufferEncoding): string {
+  return Buffer.from(d.buffer, d.byteOffset + offs[i], lens[i]).toString(enc);
 }
 
-/** Serve one request; msg is a view of the request ring, valid during this call only. */
-function serve(t: number, msg: Buffer): void {
-  const kind = msg[0];
+/** Serve one request: bytes [at, at + len) of d, in the request ring (valid during this call only). */
+function serve(t: number, d: Uint8Array, at: number, len: number): void {
+  const kind = d[at];
   if (kind === Req.Config) {
     try {
-      readArgv(msg, 8);
-      const name = msg.toString('latin1', offs[0], offs[0] + lens[0]);
-      const value = msg.toString('utf8', offs[1], offs[1] + lens[1]);
-      engine.config.set(name, value, true);
+      readArgv(d, at + 8);
+      engine.config.set(text(d, 0, 'latin1'), text(d, 1, 'utf8'), true);
     } catch (err) {
       console.error('spindle: script worker: bad config message', err);
     }
     return;
   }
-  header(msg);
+  client.resp = writer.resp = d[at + 1] === 3 ? 3 : 2;
+  client.db = d[at + 2];
   try {
-    if (kind === Req.Exec) runHandedExec(engine, ctx, writer, msg, readArgv);
+    if (kind === Req.Exec) runHandedExec(engine, ctx, writer, Buffer.from(d.subarray(at, at + len)), readArgv);
     else {
-      const { argc } = readArgv(msg, 8);
-      ctx.buf = msg;
+      const { argc } = readArgv(d, at + 8);
+      ctx.buf = d;
       ctx.offs = offs;
       ctx.lens = lens;
       ctx.argc = argc;
@@ -96,13 +99,18 @@ function serve(t: number, msg: Buffer): void {
   channels.respondParts(t, errors, writer.flushParts());
 }
 
+const servers: ((d: Uint8Array, at: number, len: number) => void)[] = [];
+function serverOf(t: number): (d: Uint8Array, at: number, len: number) => void {
+  return (servers[t] ??= (d, at, len) => serve(t, d, at, len));
+}
+
 /** Serve until every ring is empty or kYieldMs has passed; then let the event loop run. */
 function round(): void {
   const until = Date.now() + kYieldMs;
   for (;;) {
     let served = 0;
     const n = channels.count();
-    for (let t = 0; t < n; t++) served += channels.poll(t, (m) => serve(t, m));
+    for (let t = 0; t < n; t++) served += channels.pollRaw(t, serverOf(t));
     if (Date.now() >= until) break;
     if (served === 0 && !channels.sleep(kIdleWaitMs)) break;
   }

@@ -25,8 +25,9 @@ export class Client {
   unblock: Unblock | null = null;
   /** Commands sent to the script worker and not answered yet (server/offload.ts). */
   outstanding = 0;
-  /** Set by a connection: writes a response of the script worker ([u32 errors][reply]). */
-  offloadDone: ((msg: Buffer) => void) | null = null;
+  /** Set by a connection: writes a response of the script worker ([u32 errors][reply]), bytes
+   *  [off, off + len) of d, valid during the call only. */
+  offloadDone: ((d: Uint8Array, off: number, len: number) => void) | null = null;
   /** MULTI queue and WATCHed keys (server/transaction.ts); null outside transactions. */
   tx: TxState | null = null;
   /** Close the connection once the replies written so far are flushed (QUIT, CLIENT KILL). */

@@ -54,7 +54,7 @@ export class Connection {
     this.client.out = this.writer;
     this.client.flushOut = () => this.flushPushes();
     this.client.sendRaw = (parts) => this.writeParts(parts);
-    if (engine.offload !== null) this.client.offloadDone = (msg) => this.offloaded(msg);
+    if (engine.offload !== null) this.client.offloadDone = (d, off, len) => this.offloaded(d, off, len);
     engine.clients.set(this.client.id, this.client);
     Atomics.add(engine.gi32, 1, 1);
     engine.gf64[3]++;
@@ -155,25 +155,26 @@ export class Connection {
   }
 
   /**
-   * A response of the script worker ([u32 error replies][reply]), in request order. msg is a
-   * view of the response ring: it is copied into the writer now and sent at the end of the tick,
-   * so the responses of one poll leave in one write.
+   * A response of the script worker ([u32 error replies][reply]) in request order: bytes
+   * [off, off + total) of d, in the response ring. It is copied into the writer now and sent at
+   * the end of the tick, so the responses of one poll leave in one write.
    */
-  private offloaded(msg: Buffer): void {
+  private offloaded(d: Uint8Array, off: number, total: number): void {
     if (this.closed) return;
-    const errors = msg.readUInt32LE(0);
+    const errors = (d[off] | (d[off + 1] << 8) | (d[off + 2] << 16) | (d[off + 3] << 24)) >>> 0;
+    const at = off + 4, len = total - 4;
     if (errors !== 0) {
       const engine = this.engine;
       engine.errorReplies += errors;
-      if (msg[4] === 0x2d) { // '-': count the reply's own code in INFO errorstats
-        const end = msg.indexOf(0x20, 5);
-        const code = msg.toString('latin1', 5, end < 0 ? msg.indexOf(0x0d, 5) : end);
+      if (d[at] === 0x2d) { // '-': count the reply's own code in INFO errorstats
+        let end = at + 1;
+        while (end < at + len && d[end] !== 0x20 && d[end] !== 0x0d) end++;
+        const code = Buffer.from(d.buffer, d.byteOffset + at + 1, end - at - 1).toString('latin1');
         engine.errorStats.set(code, (engine.errorStats.get(code) ?? 0) + 1);
       }
     }
-    const len = msg.length - 4;
-    if (len > kCopyAbove) this.writer.raw(Buffer.from(msg.subarray(4)), 0, len); // kept by reference
-    else this.writer.raw(msg, 4, len);
+    if (len > kCopyAbove) this.writer.raw(Buffer.from(d.subarray(at, at + len)), 0, len); // kept by reference
+    else this.writer.raw(d, at, len);
     if (!this.flushQueued) {
       this.flushQueued = true;
       process.nextTick(() => {

@@ -44,7 +44,7 @@ export function handOver(off: Offloader, client: Client, tx: TxState): void {
   off.end(client);
 }
 
-export type ReadArgv = (msg: Buffer, at: number) => { argc: number; end: number; offs: Int32Array; lens: Int32Array };
+export type ReadArgv = (msg: Uint8Array, at: number) => { argc: number; end: number; offs: Int32Array; lens: Int32Array };
 
 const kMulti = Buffer.from('MULTI');
 const kExec = Buffer.from('EXEC');

@@ -123,7 +123,7 @@ export class Offloader {
 
   /** Send the request built since begin(); its response goes to cl (null: none expected). */
   end(cl: Client | null): void {
-    this.ch.send(this.enc.subarray(0, this.len)); // copied into the ring (or the outbox)
+    this.ch.send(this.enc, this.len); // copied into the ring (or the outbox)
     if (cl === null) return;
     this.waiting.push(cl);
     cl.outstanding++;
@@ -151,12 +151,12 @@ export class Offloader {
   /** Deliver the responses that have arrived (cheap when none is outstanding). */
   poll(): void {
     if (this.head === this.waiting.length) return;
-    this.ch.receive((msg) => {
+    this.ch.receiveRaw((d, off, len) => {
       const cl = this.waiting[this.head];
       this.waiting[this.head++] = null;
       if (cl === null || cl === undefined) return;
       cl.outstanding--;
-      cl.offloadDone?.(msg);
+      cl.offloadDone?.(d, off, len);
     });
     if (this.head === this.waiting.length) {
       this.waiting.length = 0;
