@@ -46,29 +46,22 @@ const [kB, kB2] = keysIn('sw:b:', 1, 2); // shard 1: the other shard
 
 const kSpin = 'while true do end';
 const kHoldAndSpin = "redis.call('GET', KEYS[1])\nwhile true do end";
+/** Lua: spin (calling TIME now and then) until ARGV[1] ms have passed. */
+const kSpinArgv1Ms = `local t0 = redis.call('TIME')
+local i = 0
+while true do
+  i = i + 1
+  if i % 10000 == 0 then
+    local t = redis.call('TIME')
+    if (t[1] - t0[1]) * 1000000 + (t[2] - t0[2]) > tonumber(ARGV[1]) * 1000 then break end
+  end
+end
+`;
 /** Writes KEYS[1], then loops for ARGV[1] ms of server time, then returns 'done'. */
 const kWriteThenLoop = `redis.call('SET', KEYS[1], 'written')
-local t0 = redis.call('TIME')
-local i = 0
-while true do
-  i = i + 1
-  if i % 10000 == 0 then
-    local t = redis.call('TIME')
-    if (t[1] - t0[1]) * 1000000 + (t[2] - t0[2]) > tonumber(ARGV[1]) * 1000 then break end
-  end
-end
-return 'done'`;
+${kSpinArgv1Ms}return 'done'`;
 /** Loops for ARGV[1] ms without writing, then SETs KEYS[1] to ARGV[2]. */
-const kLoopThenWrite = `local t0 = redis.call('TIME')
-local i = 0
-while true do
-  i = i + 1
-  if i % 10000 == 0 then
-    local t = redis.call('TIME')
-    if (t[1] - t0[1]) * 1000000 + (t[2] - t0[2]) > tonumber(ARGV[1]) * 1000 then break end
-  end
-end
-return redis.call('SET', KEYS[1], ARGV[2])`;
+const kLoopThenWrite = `${kSpinArgv1Ms}return redis.call('SET', KEYS[1], ARGV[2])`;
 
 let store: Store;
 let srv: RunningServer;

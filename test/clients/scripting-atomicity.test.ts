@@ -13,10 +13,7 @@
  * SCRIPT_ATOMICITY_MS shortens or lengthens the run (default 10000).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Store } from '../../src/store.js';
-import { Config } from '../../src/server/config.js';
-import { startServer, type RunningServer } from '../../src/server/server.js';
-import { keySlot, kSlots } from '../../src/sab/hash.js';
+import { keysPerShard, shardOfKey as shardIn, startStoreServer } from '../helpers/server.js';
 import { connect } from '../families/workers/tx-resp.mjs';
 
 const kShards = 4;
@@ -53,35 +50,19 @@ for i = 1, #KEYS do
 end
 return s`;
 
-let store: Store;
-let srv: RunningServer;
+let env: Awaited<ReturnType<typeof startStoreServer>>;
+let srv: Awaited<ReturnType<typeof startStoreServer>>['srv'];
 beforeAll(async () => {
-  store = Store.create({ shards: kShards });
-  const cfg = new Config();
-  for (const [k, v] of [['port', '0'], ['bind', '127.0.0.1'], ['shards', String(kShards)]]) cfg.set(k, v, true);
-  srv = await startServer(cfg, store);
+  env = await startStoreServer(kShards);
+  srv = env.srv;
 }, 30000);
 afterAll(async () => {
-  await srv?.close();
-  await store?.close();
+  await env?.close();
 });
 
-const shardOfKey = (k: string) => Math.floor((keySlot(Buffer.from(k), 0, Buffer.byteLength(k)) * kShards) / kSlots);
-
+const shardOfKey = (k: string) => shardIn(k, kShards);
 /** Two accounts per shard. */
-function accounts(): string[] {
-  const out: string[] = [];
-  const per = new Array<number>(kShards).fill(0);
-  for (let i = 0; out.length < 2 * kShards; i++) {
-    const k = `sacct:${i}`;
-    const s = shardOfKey(k);
-    if (per[s] < 2) {
-      per[s]++;
-      out.push(k);
-    }
-  }
-  return out;
-}
+const accounts = () => keysPerShard('sacct:', kShards, 2);
 
 type Reply = string | number | null | { error: string } | Reply[];
 const isErr = (r: Reply): r is { error: string } => typeof r === 'object' && r !== null && 'error' in r;

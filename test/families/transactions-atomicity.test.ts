@@ -10,46 +10,28 @@
  */
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Store } from '../../src/store.js';
-import { Config } from '../../src/server/config.js';
-import { startServer, type RunningServer } from '../../src/server/server.js';
 import { Stat } from '../../src/shard/shard.js';
-import { keySlot, kSlots } from '../../src/sab/hash.js';
+import { keysPerShard, shardOfKey as shardIn, startStoreServer } from '../helpers/server.js';
 import { connect } from './workers/tx-resp.mjs';
 
 const kShards = 4;
 const kMs = Number(process.env.TX_ATOMICITY_MS ?? 10000);
 const kBalance = 1000;
 
-let store: Store;
-let srv: RunningServer;
+let env: Awaited<ReturnType<typeof startStoreServer>>;
+let store: typeof env.store;
+let srv: typeof env.srv;
 beforeAll(async () => {
-  store = Store.create({ shards: kShards });
-  const cfg = new Config();
-  for (const [k, v] of [['port', '0'], ['bind', '127.0.0.1'], ['shards', String(kShards)]]) cfg.set(k, v, true);
-  srv = await startServer(cfg, store);
+  env = await startStoreServer(kShards);
+  ({ store, srv } = env);
 }, 30000);
 afterAll(async () => {
-  await srv?.close();
-  await store?.close();
+  await env?.close();
 });
 
-const shardOfKey = (k: string) => Math.floor((keySlot(Buffer.from(k), 0, Buffer.byteLength(k)) * kShards) / kSlots);
-
+const shardOfKey = (k: string) => shardIn(k, kShards);
 /** Two accounts per shard. */
-function accounts(): string[] {
-  const out: string[] = [];
-  const per = new Array<number>(kShards).fill(0);
-  for (let i = 0; out.length < 2 * kShards; i++) {
-    const k = `acct:${i}`;
-    const s = shardOfKey(k);
-    if (per[s] < 2) {
-      per[s]++;
-      out.push(k);
-    }
-  }
-  return out;
-}
+const accounts = () => keysPerShard('acct:', kShards, 2);
 
 interface Result {
   role: string;

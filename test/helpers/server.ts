@@ -9,7 +9,9 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer } from '../../src/server/server.js';
+import { startServer, type RunningServer } from '../../src/server/server.js';
+import { Store } from '../../src/store.js';
+import { keySlot, kSlots } from '../../src/sab/hash.js';
 import { Config } from '../../src/server/config.js';
 
 export const HOST = '127.0.0.1';
@@ -638,4 +640,33 @@ export function encodeReply(v: RespValue): Buffer {
 export function show(b: Buffer | string): string {
   const s = typeof b === 'string' ? b : b.toString('latin1');
   return JSON.stringify(s.length > 400 ? s.slice(0, 400) + `…(${s.length} bytes)` : s);
+}
+
+/** The shard of key k in a store of n shards (Spindle's slot map: shard = slot · n / 16384). */
+export function shardOfKey(k: string, n: number): number {
+  return Math.floor((keySlot(Buffer.from(k), 0, Buffer.byteLength(k)) * n) / kSlots);
+}
+
+/** `per` keys in each of n shards, named `${prefix}${i}`, in the order they are found. */
+export function keysPerShard(prefix: string, n: number, per: number): string[] {
+  const out: string[] = [];
+  const got = new Array<number>(n).fill(0);
+  for (let i = 0; out.length < per * n; i++) {
+    const k = `${prefix}${i}`;
+    const s = shardOfKey(k, n);
+    if (got[s] < per) {
+      got[s]++;
+      out.push(k);
+    }
+  }
+  return out;
+}
+
+/** A Store of n shards with a server listening on it (port 0), for tests that need both. */
+export async function startStoreServer(n: number): Promise<{ store: Store; srv: RunningServer; close(): Promise<void> }> {
+  const store = Store.create({ shards: n });
+  const cfg = new Config();
+  for (const [k, v] of [['port', '0'], ['bind', HOST], ['shards', String(n)]]) cfg.set(k, v, true);
+  const srv = await startServer(cfg, store);
+  return { store, srv, close: async () => { await srv.close(); await store.close(); } };
 }
