@@ -122,6 +122,12 @@ export class Config {
     this.live.set(name, get);
   }
 
+  /** True for a setting whose value lives in shared memory (every thread already sees it). */
+  isLive(name: string): boolean {
+    const s = this.byName.get(name.toLowerCase());
+    return s !== undefined && this.live.has(s.name);
+  }
+
   constructor() {
     for (const s of SETTINGS) {
       this.byName.set(s.name, s);

@@ -14,10 +14,12 @@ import { ProtocolError, RequestParser, kReady } from '../protocol/parser.js';
 import { RespWriter } from '../protocol/resp-writer.js';
 import { Client } from './client.js';
 import { noteRead } from './read-buffers.js';
-import { kParkedOnOffload, type Engine } from './engine.js';
+import { kParkedOnOffload, kParkedOnRetry, type Engine } from './engine.js';
 
 /** Responses longer than this are copied out of the ring before the writer keeps them. */
 const kCopyAbove = 64 * 1024;
+/** How soon a command that asked to be retried (SCRIPT KILL before the script is busy) runs again. */
+const kRetryMs = 10;
 
 export class Connection {
   readonly parser = new RequestParser();
@@ -218,6 +220,10 @@ export class Connection {
     this.socket.pause();
     if (this.engine.parkedOn === kParkedOnOffload) {
       this.awaitingOffload = true; // offloaded() resumes the connection
+      return;
+    }
+    if (this.engine.parkedOn === kParkedOnRetry) {
+      setTimeout(() => this.resume(), kRetryMs); // a timer: nothing to wait on, never a busy loop
       return;
     }
     void this.engine.waitForShard().then(() => this.resume());

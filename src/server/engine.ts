@@ -37,6 +37,8 @@ import type { Offloader } from './offload.js';
 
 /** Engine.parkedOn when a command waits for the script worker's earlier replies. */
 export const kParkedOnOffload = -2;
+/** Engine.parkedOn when a handler asked to be run again a little later (retryLater). */
+export const kParkedOnRetry = -3;
 
 /** Memory shared by every thread of one store, besides the shards. */
 export interface GlobalHandle {
@@ -253,7 +255,7 @@ export class Engine {
       this.retryPending = false;
       this.processed--;
       this.releaseLocks();
-      this.parkedOn = 0; // wakes on shard 0's lock word, or after 20 ms
+      this.parkedOn = kParkedOnRetry; // the connection runs it again after a short timer
       return false;
     }
     if (this.blocking.hasReady && this.scriptDepth === 0) this.blocking.serveReady();

@@ -46,9 +46,13 @@ export class Offloader {
     this.ch = new ClientChannel(sab);
     const scripts = engine.handle.global.scripts;
     this.flags = scripts === undefined ? null : new Int32Array(scripts, 0, 16);
+    // Settings reach the worker in order with this thread's requests; those kept in shared
+    // memory (notify-keyspace-events) are not sent: a late copy would overwrite a newer value.
     const cfg = engine.config;
-    for (const k of cfg.names()) this.sendConfig(k, String(cfg.get(k)));
-    cfg.listen((name, value) => this.sendConfig(name, String(value)));
+    for (const k of cfg.names()) if (!cfg.isLive(k)) this.sendConfig(k, String(cfg.get(k)));
+    cfg.listen((name, value) => {
+      if (!cfg.isLive(name)) this.sendConfig(name, String(value));
+    });
   }
 
   /** Requests sent and not answered yet. */

@@ -539,6 +539,25 @@ describe('SCRIPT KILL below busy-reply-threshold', () => {
     expect((await runner.readReply(T)).toString()).toBe('$4\r\ndone\r\n');
     expect(kill.toString()).toBe('-NOTBUSY No scripts in execution right now.\r\n');
   }, T);
+
+  it('a SCRIPT KILL that waits for the threshold does not stall the front end', async () => {
+    // The script holds only shard 1, so shard 0's lock is free while SCRIPT KILL waits (once a
+    // free lock made it retry in a loop of promises, and the front end served nobody).
+    await admin.send('CONFIG', 'SET', 'busy-reply-threshold', 1500);
+    const runner = await raw();
+    runner.write(encodeCommand(['EVAL', kHoldAndSpin, 1, kB]));
+    await sleep(100);
+    const killer = await raw();
+    let killReply: Buffer | null = null;
+    const kill = killer.send('SCRIPT', 'KILL').then((r) => (killReply = r));
+    const other = await raw();
+    for (let i = 0; i < 20; i++) expect((await other.send('PING')).toString()).toBe('+PONG\r\n');
+    expect((await other.send('SET', kA, 'x')).toString()).toBe('+OK\r\n');
+    expect(killReply).toBeNull(); // still waiting for the script to turn busy
+    await kill;
+    expect(killReply!.toString()).toBe('+OK\r\n');
+    expect((await runner.readReply(T)).toString()).toBe(`-${killed(`${sha1(kHoldAndSpin)}, on @user_script:2`)}\r\n`);
+  }, T);
 });
 
 describe('a client that leaves while its EVAL runs', () => {
