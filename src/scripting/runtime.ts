@@ -1,16 +1,17 @@
 /**
- * The scripting runtime of one engine (one front-end thread): a Lua VM with Redis's API and
- * libraries, the script cache (SHA1 → compiled function), and running a script under its locks.
+ * The scripting runtime of one engine (the script worker's, or an in-process caller's): a Lua
+ * VM with Redis's API and libraries, its script cache (script-cache.ts), and running a script
+ * under its locks.
  *
  * Locks (DESIGN.md §4): the engine has already taken the shards of the declared keys before
  * the handler runs. A script known to touch undeclared keys takes every shard before it starts
- * (try-lock; a busy one parks the connection, nothing has run). A script that first meets an
+ * (try-lock; a busy one asks the engine to run it again with every shard, which a blocking
+ * caller such as the script worker does at once, sleeping on the locks). A script that first meets an
  * undeclared key on a shard it does not hold try-locks it; when that shard is busy and the
  * script has not written yet, the script is abandoned and the engine runs it again with every
- * shard held (Engine.rerunAll); after a write it waits for the lock (rare: documented in
+ * shard held (Engine.requestRerun); after a write it waits for the lock (rare: documented in
  * docs/lua-vm.md). Every lock is held until the script ends, so a script is atomic.
  */
-import { createHash } from 'node:crypto';
 import { Ctx } from '../commands/context.js';
 import { forEachKey } from '../commands/keys.js';
 import { F, lookupSub, type Command } from '../commands/registry.js';
@@ -27,16 +28,9 @@ import { formatDouble } from '../protocol/reply.js';
 import { kPrelude } from './prelude.js';
 import { kHookEvery, SW, ScriptShared, createScriptFlags } from './state.js';
 import { LT, LuaVM, luaModuleReady } from './vm.js';
+import { ScriptCache, type ScriptEntry } from './script-cache.js';
 
-export interface ScriptEntry {
-  sha: string;
-  body: Buffer;
-  ref: number;
-  /** Seen touching a key that was not declared in KEYS: lock every shard from now on. */
-  undeclared: boolean;
-  /** A function (FCALL): called with the KEYS and ARGV tables as its two arguments; `sha` is its name. */
-  fn?: boolean;
-}
+export { sha1hex, type ScriptEntry } from './script-cache.js';
 
 export interface RunState {
   c: Ctx;
@@ -61,18 +55,13 @@ export interface RunState {
 const byEngine = new WeakMap<Engine, Scripting>();
 const fnByEngine = new WeakMap<Engine, Scripting>();
 
-export function sha1hex(b: Uint8Array): string {
-  return createHash('sha1').update(b).digest('hex');
-}
-
 export class Scripting {
   readonly vm: LuaVM;
-  readonly cache = new Map<string, ScriptEntry>();
   readonly flags: Int32Array;
   /** Script bodies and flags shared with the other threads (state.ts). */
   readonly shared: ScriptShared;
-  /** The shared flush generation the local cache belongs to. */
-  private gen: number;
+  /** SHA1 → compiled script, in step with the shared log (script-cache.ts). */
+  readonly scripts: ScriptCache;
   run: RunState | null = null;
   private readonly envRef: number;
   private readonly gRef: number;
@@ -122,7 +111,6 @@ export class Scripting {
     const g = engine.handle.global as { scripts?: SharedArrayBuffer };
     this.shared = new ScriptShared(g.scripts ?? createScriptFlags());
     this.flags = functions ? this.shared.fnFlags : this.shared.flags;
-    this.gen = this.shared.flushGen();
     const vm = (this.vm = new LuaVM());
     this.reply = new LuaReply(vm);
     this.inner = new Ctx(engine, this.luaClient, this.reply);
@@ -137,93 +125,8 @@ export class Scripting {
     this.handlerRef = vm.ref();
     this.gRef = vm.ref();
     this.envRef = vm.ref();
+    this.scripts = new ScriptCache(vm, this.envRef, this.shared);
     vm.setHook(() => this.hook(), kHookEvery);
-  }
-
-  /** Drop the local cache when another thread ran SCRIPT FLUSH. */
-  private sync(): void {
-    const g = this.shared.flushGen();
-    if (g !== this.gen) {
-      this.flushLocal();
-      this.gen = g;
-    }
-  }
-
-  /** The script with this sha (40 hex digits, any case), compiled here if another thread loaded it. */
-  lookup(sha: string): ScriptEntry | undefined {
-    this.sync();
-    sha = sha.toLowerCase();
-    const hit = this.cache.get(sha);
-    if (hit !== undefined) return hit;
-    const body = this.shared.find(sha);
-    if (body === null) return undefined;
-    const e = this.load(body, false);
-    return typeof e === 'string' ? undefined : e;
-  }
-
-  /** The last EVALSHA's sha bytes and entry: a repeated EVALSHA skips making a string. */
-  private readonly lastSha = new Uint8Array(40);
-  private lastEntry: ScriptEntry | undefined = undefined;
-
-  /** lookup() for a sha given as 40 bytes of b at off. */
-  lookupBytes(b: Uint8Array, off: number): ScriptEntry | undefined {
-    this.sync();
-    const last = this.lastSha;
-    if (this.lastEntry !== undefined) {
-      let k = 0;
-      while (k < 40 && b[off + k] === last[k]) k++;
-      if (k === 40) return this.lastEntry;
-    }
-    let s = '';
-    for (let k = 0; k < 40; k++) s += String.fromCharCode(b[off + k]);
-    const e = this.lookup(s);
-    if (e !== undefined) {
-      last.set(b.subarray(off, off + 40));
-      this.lastEntry = e;
-    }
-    return e;
-  }
-
-  exists(sha: string): boolean {
-    this.sync();
-    sha = sha.toLowerCase();
-    return this.cache.has(sha) || this.shared.find(sha) !== null;
-  }
-
-  /** Compile (or find) a script. Returns the entry, or the error text. */
-  load(body: Uint8Array, share = true): ScriptEntry | string {
-    this.sync();
-    const sha = sha1hex(body);
-    const hit = this.cache.get(sha);
-    if (hit !== undefined) return hit;
-    const vm = this.vm;
-    if (vm.load(body, '@user_script') !== 0) {
-      const msg = vm.toUtf8(-1);
-      vm.pop();
-      return oneLine(ELua.compile(msg));
-    }
-    vm.pushRef(this.envRef);
-    vm.setUpvalue(-2, 1);
-    const entry = { sha, body: Buffer.from(body), ref: vm.ref(), undeclared: false };
-    this.cache.set(sha, entry);
-    if (share) this.shared.add(sha, body);
-    return entry;
-  }
-
-  /** SCRIPT FLUSH: every thread's cache. */
-  flush(): void {
-    this.shared.flush();
-    this.gen = this.shared.flushGen();
-    this.flushLocal();
-  }
-
-  private flushLocal(): void {
-    this.lastEntry = undefined;
-    for (const e of this.cache.values()) this.vm.unref(e.ref);
-    this.cache.clear();
-    // A full collection frees the dropped functions now (collectgarbage is a global of G).
-    this.vm.getGlobal('collectgarbage');
-    this.vm.pcall(0, 0, 0);
   }
 
   /**

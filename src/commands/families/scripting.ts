@@ -42,10 +42,10 @@ function evalGeneric(c: Ctx, bySha: boolean, readOnly: boolean): void {
   if (s === null) return;
   let entry: ScriptEntry | string | undefined;
   if (bySha) {
-    entry = c.lens[1] === 40 ? s.lookupBytes(c.buf, c.offs[1]) : undefined;
+    entry = c.lens[1] === 40 ? s.scripts.lookupBytes(c.buf, c.offs[1]) : undefined;
     if (entry === undefined) return c.reply.error(ELua.noScript);
   } else {
-    entry = s.load(c.buf.subarray(c.offs[1], c.offs[1] + c.lens[1]));
+    entry = s.scripts.load(c.buf.subarray(c.offs[1], c.offs[1] + c.lens[1]));
     if (typeof entry === 'string') return c.reply.error(entry);
   }
   s.exec(c, entry, n, readOnly);
@@ -54,7 +54,7 @@ function evalGeneric(c: Ctx, bySha: boolean, readOnly: boolean): void {
 function scriptLoad(c: Ctx): void {
   const s = runtime(c);
   if (s === null) return;
-  const entry = s.load(c.buf.subarray(c.offs[2], c.offs[2] + c.lens[2]));
+  const entry = s.scripts.load(c.buf.subarray(c.offs[2], c.offs[2] + c.lens[2]));
   if (typeof entry === 'string') return c.reply.error(entry);
   c.reply.bulkString(entry.sha);
 }
@@ -63,18 +63,17 @@ function scriptExists(c: Ctx): void {
   const s = runtime(c);
   if (s === null) return;
   c.reply.array(c.argc - 2);
-  for (let i = 2; i < c.argc; i++) c.reply.int(c.lens[i] === 40 && s.exists(c.bin(i)) ? 1 : 0);
+  for (let i = 2; i < c.argc; i++) c.reply.int(c.lens[i] === 40 && s.scripts.exists(c.bin(i)) ? 1 : 0);
 }
 
 function scriptFlush(c: Ctx): void {
   if (c.argc > 3 || (c.argc === 3 && !c.is(2, 'SYNC') && !c.is(2, 'ASYNC'))) return c.reply.error(ELua.flushOption);
   const s = runtime(c);
   if (s === null) return;
-  s.flush();
+  s.scripts.flush();
   c.reply.ok();
 }
 
-/** SCRIPT KILL: stops running scripts on any thread through the shared flags (scripting/state.ts). */
 /**
  * Redis handles SCRIPT KILL and FUNCTION KILL only once the script is past busy-reply-threshold
  * (before that it serves nobody). A connection's KILL sent earlier waits the same way: it is
@@ -86,6 +85,7 @@ export function killMustWait(c: Ctx, w: Int32Array): boolean {
   return true;
 }
 
+/** SCRIPT KILL: stops running scripts on any thread through the shared flags (scripting/state.ts). */
 function scriptKill(c: Ctx): void {
   const f = scriptFlags(c);
   if (Atomics.load(f, SW.Running) === 0) {
