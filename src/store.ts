@@ -10,6 +10,7 @@ import { createGlobal, type StoreHandle } from './server/engine.js';
 import { nodeEndpoint } from './shard/comlink-node.js';
 import { workerUrl } from './worker-url.js';
 import type { OwnerApi } from './shard/owner-worker.js';
+import { requestStop } from './sab/channels.js';
 
 export interface StoreOptions {
   shards?: number;
@@ -17,9 +18,14 @@ export interface StoreOptions {
   initialHeapBytes?: number;
 }
 
+/** How long close() waits for the script worker to end by itself before terminating it. */
+const kStopWaitMs = 2000;
+
 export class Store {
   readonly handle: StoreHandle;
   private readonly workers: Worker[] = [];
+  /** The script worker (scripting/script-worker.ts); stopped first, and gently, by close(). */
+  private scriptWorker: Worker | null = null;
   readonly owners: Comlink.Remote<OwnerApi>[] = [];
 
   private constructor(handle: StoreHandle) {
@@ -46,7 +52,7 @@ export class Store {
     const sw = new Worker(workerUrl('./scripting/script-worker.js', import.meta.url), { workerData: { handle: store.handle } });
     sw.unref();
     sw.on('error', (err) => console.error('spindle: script worker stopped:', err));
-    store.workers.push(sw);
+    store.scriptWorker = sw;
     return store;
   }
 
@@ -55,6 +61,18 @@ export class Store {
   }
 
   async close(): Promise<void> {
+    const sw = this.scriptWorker;
+    this.scriptWorker = null;
+    if (sw !== null) {
+      // Let it end on its own (channels stop word); terminate only one that does not (a script
+      // that never ends).
+      const exited = new Promise<void>((resolve) => sw.once('exit', () => resolve()));
+      requestStop(this.handle.global.channels!);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), kStopWaitMs)));
+      if (await Promise.race([exited.then(() => false), late])) await sw.terminate();
+      clearTimeout(timer);
+    }
     await Promise.all(this.workers.map((w) => w.terminate()));
     this.workers.length = 0;
   }

@@ -13,6 +13,7 @@
  *   │ [1] doorbell             │ │ request ring   │ response  │ │ │ request ring   │ response  │ │
  *   │ [2] worker asleep (0/1)  │ │ 512 KiB data   │ ring      │ │ │                │ ring      │ │
  *   │ [3] channels claimed     │ │                │ 512 KiB   │ │ │                │           │ │
+ *   │ [4] stop (1: wind down)  │ │                │           │ │ │                │           │ │
  *   │ [16 + t] channel t ready │ └────────────────┴───────────┘ │ └────────────────┴───────────┘ │
  *   └──────────────────────────┴────────────────────────────────┴────────────────────────────────┴─
  *
@@ -42,8 +43,16 @@ export const kRequestRingBytes = kReqCap;
 export const kResponseRingBytes = kResCap;
 const kHeader = 4096;
 const kMagic = 0x4348414e; // 'CHAN'
-const W_MAGIC = 0, W_DOORBELL = 1, W_ASLEEP = 2, W_CLAIMED = 3, W_READY = 16;
+const W_MAGIC = 0, W_DOORBELL = 1, W_ASLEEP = 2, W_CLAIMED = 3, W_STOP = 4, W_READY = 16;
 const kChannelBytes = (Ring.bytesFor(kReqCap) + Ring.bytesFor(kResCap) + 63) & ~63;
+
+/** Ask the worker serving these channels to stop after its current request (Store.close). */
+export function requestStop(sab: SharedArrayBuffer): void {
+  const i32 = new Int32Array(sab, 0, 64);
+  Atomics.store(i32, W_STOP, 1);
+  Atomics.add(i32, W_DOORBELL, 1);
+  Atomics.notify(i32, W_DOORBELL);
+}
 
 export function createChannels(): SharedArrayBuffer {
   const sab = new SharedArrayBuffer(kHeader + kMaxChannels * kChannelBytes);
@@ -240,6 +249,11 @@ export class WorkerChannels {
     res.deferWake = true; // poll() wakes the front end once per batch
     this.joiners[t] = new Joiner();
     return true;
+  }
+
+  /** True once the store asked the worker to stop (requestStop). */
+  stopping(): boolean {
+    return Atomics.load(this.i32, W_STOP) !== 0;
   }
 
   /** Channels claimed so far. */

@@ -104,10 +104,16 @@ function serverOf(t: number): (d: Uint8Array, at: number, len: number) => void {
   return (servers[t] ??= (d, at, len) => serve(t, d, at, len));
 }
 
-/** Serve until every ring is empty or kYieldMs has passed; then let the event loop run. */
+/**
+ * Serve until every ring is empty or kYieldMs has passed; then let the event loop run. When the
+ * store asks it to stop, it schedules nothing more, so the thread ends on its own (Node 24's V8
+ * can abort the process when a thread that ran wasm is terminated while it tiers code up).
+ */
 function round(): void {
+  if (channels.stopping()) return;
   const until = Date.now() + kYieldMs;
   for (;;) {
+    if (channels.stopping()) return;
     let served = 0;
     const n = channels.count();
     for (let t = 0; t < n; t++) served += channels.pollRaw(t, serverOf(t));
