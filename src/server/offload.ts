@@ -55,11 +55,6 @@ export class Offloader {
     });
   }
 
-  /** Requests sent and not answered yet. */
-  get inFlight(): number {
-    return this.waiting.length - this.head;
-  }
-
   /** Redis's BUSY text while a script or a function is past busy-reply-threshold, else null. */
   busyText(): string | null {
     const f = this.flags;
