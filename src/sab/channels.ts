@@ -35,7 +35,7 @@
  */
 import { Ring } from './ring.js';
 
-export const kMaxChannels = 32;
+export const kMaxChannels = 64; // as many threads as the pub/sub registry (kMaxThreads)
 const kReqCap = 1 << 19;
 const kResCap = 1 << 19;
 /** Data bytes of each request ring and each response ring. */
@@ -48,7 +48,7 @@ const kChannelBytes = (Ring.bytesFor(kReqCap) + Ring.bytesFor(kResCap) + 63) & ~
 
 /** Ask the worker serving these channels to stop after its current request (Store.close). */
 export function requestStop(sab: SharedArrayBuffer): void {
-  const i32 = new Int32Array(sab, 0, 64);
+  const i32 = new Int32Array(sab, 0, kHeader / 4);
   Atomics.store(i32, W_STOP, 1);
   Atomics.add(i32, W_DOORBELL, 1);
   Atomics.notify(i32, W_DOORBELL);
@@ -56,7 +56,7 @@ export function requestStop(sab: SharedArrayBuffer): void {
 
 export function createChannels(): SharedArrayBuffer {
   const sab = new SharedArrayBuffer(kHeader + kMaxChannels * kChannelBytes);
-  Atomics.store(new Int32Array(sab, 0, 64), W_MAGIC, kMagic);
+  Atomics.store(new Int32Array(sab, 0, kHeader / 4), W_MAGIC, kMagic);
   return sab;
 }
 
@@ -132,7 +132,7 @@ export class ClientChannel {
   private sentOfFirst = 0;
 
   constructor(sab: SharedArrayBuffer) {
-    this.i32 = new Int32Array(sab, 0, 64);
+    this.i32 = new Int32Array(sab, 0, kHeader / 4);
     const t = Atomics.add(this.i32, W_CLAIMED, 1);
     if (t >= kMaxChannels) throw new Error(`spindle: more than ${kMaxChannels} threads serve connections`);
     this.index = t;
@@ -237,7 +237,7 @@ export class WorkerChannels {
   private readonly joiners: Joiner[] = [];
 
   constructor(private readonly sab: SharedArrayBuffer) {
-    this.i32 = new Int32Array(sab, 0, 64);
+    this.i32 = new Int32Array(sab, 0, kHeader / 4);
     if (Atomics.load(this.i32, W_MAGIC) !== kMagic) throw new Error('channels: not initialised');
   }
 
