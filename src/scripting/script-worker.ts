@@ -89,10 +89,13 @@ function serve(t: number, d: Uint8Array, at: number, len: number): void {
       engine.execute(ctx, true);
     }
   } catch (err) {
+    // A bug must not take the worker down or leave half a reply: the requester gets an error.
+    writer.discard();
     writer.error(`ERR internal error: ${(err as Error).message}`);
     console.error('spindle: script worker error', err);
   } finally {
     engine.releaseLocks();
+    if (client.tx !== null) engine.tx.release(client); // a failed hand-over leaves no MULTI behind
   }
   const errors = writer.errors;
   writer.errorCodes.length = 0;
