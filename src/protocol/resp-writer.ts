@@ -49,6 +49,26 @@ export class RespWriter implements Reply {
     return out;
   }
 
+  /**
+   * Copy everything written since the last flush into d at `at` (the caller made room for
+   * size() bytes) and forget it. The copied arena bytes are written over next time.
+   */
+  drainInto(d: Uint8Array, at: number): number {
+    const from = at;
+    if (this.chunks.length !== 0) {
+      for (const c of this.chunks) {
+        d.set(c, at);
+        at += c.length;
+      }
+      this.chunks = [];
+    }
+    const b = this.buf, s = this.start, n = this.off - s;
+    if (n <= 64) for (let k = 0; k < n; k++) d[at + k] = b[s + k];
+    else d.set(b.subarray(s, this.off), at);
+    this.off = s; // nobody holds a view of [start, off): reuse it
+    return at + n - from;
+  }
+
   /** Close the current arena segment into chunks. */
   private cut(): void {
     if (this.off === this.start) return;

@@ -68,6 +68,13 @@ function resOffset(t: number): number {
   return reqOffset(t) + Ring.bytesFor(kReqCap);
 }
 
+/** Bytes waiting to be sent (a RespWriter): their size, copied out, or handed out. */
+export interface PendingBytes {
+  size(): number;
+  drainInto(d: Uint8Array, at: number): number;
+  flushParts(): Buffer[] | null;
+}
+
 /** A whole message: bytes [off, off + len) of d, valid only while the callback runs. */
 export type MessageCallback = (d: Uint8Array, off: number, len: number) => void;
 
@@ -283,17 +290,17 @@ export class WorkerChannels {
   }
 
   /**
-   * Send a response made of a u32 word and the bytes of parts on channel t, written straight
-   * into the ring when it fits one record (no concatenation).
+   * Send a response made of a u32 word and what `out` holds on channel t: copied straight into
+   * the ring when it fits one record, else concatenated and chunked.
    */
-  respondParts(t: number, word: number, parts: Buffer[] | null): void {
+  respondFrom(t: number, word: number, out: PendingBytes): void {
     const r = this.res[t]!;
-    let n = 8;
-    if (parts !== null) for (const p of parts) n += p.length;
+    const n = 8 + out.size();
     const pos = n <= r.maxRecordLength ? r.reserve(n) : -1;
     if (pos < 0) {
       const head = Buffer.alloc(4);
       head.writeUInt32LE(word, 0);
+      const parts = out.flushParts();
       this.respond(t, parts === null ? head : Buffer.concat([head, ...parts]));
       return;
     }
@@ -303,13 +310,7 @@ export class WorkerChannels {
     d[pos + 5] = (word >>> 8) & 0xff;
     d[pos + 6] = (word >>> 16) & 0xff;
     d[pos + 7] = (word >>> 24) & 0xff;
-    let at = pos + 8;
-    if (parts !== null) {
-      for (const p of parts) {
-        d.set(p, at);
-        at += p.length;
-      }
-    }
+    out.drainInto(d, pos + 8);
     r.commit(n);
   }
 

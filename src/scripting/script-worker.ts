@@ -99,7 +99,7 @@ function serve(t: number, d: Uint8Array, at: number, len: number): void {
   }
   const errors = writer.errors;
   writer.errorCodes.length = 0;
-  channels.respondParts(t, errors, writer.flushParts());
+  channels.respondFrom(t, errors, writer);
 }
 
 const servers: ((d: Uint8Array, at: number, len: number) => void)[] = [];

@@ -445,4 +445,22 @@ describe('RespWriter: flush semantics', () => {
     x.ok();
     expect(x.flush()!.length).toBe(5);
   });
+
+  it('drainInto copies exactly what flush() would give, big chunks included, and starts afresh', () => {
+    const a = new RespWriter(), b = new RespWriter();
+    const big = Buffer.alloc(100 * 1024, 7);
+    for (const x of [a, b]) {
+      x.ok();
+      x.bulk(big, 0, big.length); // over kBigBulk: kept as a chunk of its own
+      x.int(42);
+    }
+    const want = b.flush()!;
+    expect(a.size()).toBe(want.length);
+    const d = new Uint8Array(want.length + 10);
+    expect(a.drainInto(d, 5)).toBe(want.length);
+    expect(Buffer.from(d.subarray(5, 5 + want.length)).equals(want)).toBe(true);
+    expect(a.size()).toBe(0);
+    a.simple('PONG');
+    expect(a.flush()!.toString()).toBe('+PONG\r\n');
+  });
 });
