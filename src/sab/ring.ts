@@ -35,7 +35,9 @@
  * consumer. The two flag words are written by both sides (one sets 1, the other clears it with a
  * compareExchange), but rarely; each sits on the line of the side that *polls* it on every
  * operation (the producer checks kWakeField after each push, the consumer kSpaceWaitField after
- * each release), so the hot-path check never touches the other side's line.
+ * each release), so the hot-path check never touches the other side's line. A producer with
+ * `deferWake` set skips that check and calls wakeConsumer() itself after a batch; until it does,
+ * a sleeping consumer may miss the batch (it wakes at its timeout).
  * kMagicField/kCapacityField are written by initialize() only and read at construction.
  *
  * Record format: a u32 length prefix (native endianness; both sides run on the same machine)
