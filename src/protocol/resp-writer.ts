@@ -62,9 +62,8 @@ export class RespWriter implements Reply {
       }
       this.chunks = [];
     }
-    const b = this.buf, s = this.start, n = this.off - s;
-    if (n <= 64) for (let k = 0; k < n; k++) d[at + k] = b[s + k];
-    else d.set(b.subarray(s, this.off), at);
+    const s = this.start, n = this.off - s;
+    copyBytes(d, at, this.buf, s, n);
     this.off = s; // nobody holds a view of [start, off): reuse it
     return at + n - from;
   }

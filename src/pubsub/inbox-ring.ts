@@ -58,8 +58,10 @@
  * stall the ring; producers do nothing but copy bytes in between.
  */
 
+import { footprint, kSkipMarker } from '../sab/ring.js';
+
 const kMagic = 0x31424e49; // 'INB1'
-export const kSkipMarker = 0xffffffff;
+export { kSkipMarker };
 const kCommitted = 0x80000000;
 
 export const kMagicField = 0;
@@ -72,10 +74,6 @@ export const kHeaderBytes = 192;
 
 const kMinCapacity = 64;
 const kMaxCapacity = 1 << 30;
-
-function footprint(len: number): number {
-  return 4 + ((len + 3) & ~3);
-}
 
 export type InboxCallback = (data: Uint8Array, off: number, len: number) => void;
 

@@ -21,6 +21,7 @@
  * (kSpaceWaitField notify, with a timeout as backstop).
  */
 import { InboxRing } from './inbox-ring.js';
+import { getU32, putU32 } from '../sab/bytes.js';
 import type { Kind, Registry } from './registry.js';
 
 /** Deliver one message to this thread's subscribers: channel and payload are slices of d. */
@@ -34,17 +35,6 @@ const kDrainBatch = 4096;
 interface Outbox {
   queue: Uint8Array[];
   draining: boolean;
-}
-
-function putU32(d: Uint8Array, at: number, v: number): void {
-  d[at] = v & 0xff;
-  d[at + 1] = (v >>> 8) & 0xff;
-  d[at + 2] = (v >>> 16) & 0xff;
-  d[at + 3] = (v >>> 24) & 0xff;
-}
-
-function getU32(d: Uint8Array, at: number): number {
-  return (d[at] | (d[at + 1] << 8) | (d[at + 2] << 16) | (d[at + 3] << 24)) >>> 0;
 }
 
 /** Write an inline record (header, channel, payload) at d[at..]. */

@@ -34,6 +34,7 @@
  *   the OS), so unused channels cost address space only.
  */
 import { Ring } from './ring.js';
+import { copyBytes, putU32 } from './bytes.js';
 
 export const kMaxChannels = 64; // as many threads as the pub/sub registry (kMaxThreads)
 const kReqCap = 1 << 19;
@@ -119,8 +120,7 @@ function pushChunks(r: Ring, msg: Uint8Array, from: number, end = msg.length): n
     const d = r.data;
     d[pos] = at + n < end ? 1 : 0;
     d[pos + 1] = d[pos + 2] = d[pos + 3] = 0;
-    if (n <= 64) for (let k = 0; k < n; k++) d[pos + 4 + k] = msg[at + k];
-    else d.set(msg.subarray(at, at + n), pos + 4);
+    copyBytes(d, pos + 4, msg, at, n);
     r.commit(n + 4);
     at += n;
   } while (at < end);
@@ -306,10 +306,7 @@ export class WorkerChannels {
     }
     const d = r.data;
     d[pos] = d[pos + 1] = d[pos + 2] = d[pos + 3] = 0;
-    d[pos + 4] = word & 0xff;
-    d[pos + 5] = (word >>> 8) & 0xff;
-    d[pos + 6] = (word >>> 16) & 0xff;
-    d[pos + 7] = (word >>> 24) & 0xff;
+    putU32(d, pos + 4, word);
     out.drainInto(d, pos + 8);
     r.commit(n);
   }

@@ -118,8 +118,11 @@ export const kHeaderBytes = 192;
 const kMinCapacity = 16;
 const kMaxCapacity = 1 << 30;
 
-/** Footprint of a record with `len` payload bytes: u32 prefix + payload padded to 4. */
-function footprint(len: number): number {
+/**
+ * Footprint of a record with `len` payload bytes: u32 prefix + payload padded to 4. The same
+ * record framing (and kSkipMarker) serves the multi-producer inbox ring (pubsub/inbox-ring.ts).
+ */
+export function footprint(len: number): number {
   return 4 + ((len + 3) & ~3);
 }
 

@@ -30,6 +30,17 @@ interface Frame {
   keyPending: boolean;
 }
 
+/** Entries of the table at stack index t (pairs(), not just the array part). */
+function countEntries(vm: LuaVM, t: number): number {
+  let n = 0;
+  vm.pushNil();
+  while (vm.next(t) !== 0) {
+    n++;
+    vm.pop();
+  }
+  return n;
+}
+
 /** Builds the Lua value of one reply on the VM's stack. */
 export class LuaReply implements Reply {
   resp: 2 | 3 = 2;
@@ -266,12 +277,7 @@ function tableToReply(vm: LuaVM, i: number, r: Reply, resp: 2 | 3, depth: number
   vm.pop();
   if (vm.getField(i, 'map') === LT.Table) {
     const t = vm.top();
-    let n = 0;
-    vm.pushNil();
-    while (vm.next(t) !== 0) {
-      n++;
-      vm.pop();
-    }
+    const n = countEntries(vm, t);
     r.map(n);
     vm.pushNil();
     while (vm.next(t) !== 0) {
@@ -286,12 +292,7 @@ function tableToReply(vm: LuaVM, i: number, r: Reply, resp: 2 | 3, depth: number
   vm.pop();
   if (vm.getField(i, 'set') === LT.Table) {
     const t = vm.top();
-    let n = 0;
-    vm.pushNil();
-    while (vm.next(t) !== 0) {
-      n++;
-      vm.pop();
-    }
+    const n = countEntries(vm, t);
     r.set(n);
     vm.pushNil();
     while (vm.next(t) !== 0) {

@@ -20,6 +20,7 @@ import { Client } from '../server/client.js';
 import type { StoreHandle } from '../server/engine.js';
 import { engineFor } from '../server/server.js';
 import { WorkerChannels } from '../sab/channels.js';
+import { getU32 } from '../sab/bytes.js';
 import { Req } from '../server/offload.js';
 import { runHandedExec } from '../server/offload-exec.js';
 import { Scripting } from './runtime.js';
@@ -38,20 +39,16 @@ const kIdleWaitMs = 50;
 let offs = new Int32Array(16);
 let lens = new Int32Array(16);
 
-function u32(d: Uint8Array, at: number): number {
-  return (d[at] | (d[at + 1] << 8) | (d[at + 2] << 16) | (d[at + 3] << 24)) >>> 0;
-}
-
 /** Point offs/lens at the argument vector that starts at byte `at` of d; returns the end. */
 function readArgv(d: Uint8Array, at: number): { argc: number; end: number; offs: Int32Array; lens: Int32Array } {
-  const argc = u32(d, at);
+  const argc = getU32(d, at);
   at += 4;
   if (offs.length < argc) {
     offs = new Int32Array(argc * 2);
     lens = new Int32Array(argc * 2);
   }
   for (let i = 0; i < argc; i++) {
-    const n = u32(d, at);
+    const n = getU32(d, at);
     offs[i] = at + 4;
     lens[i] = n;
     at += 4 + n;

@@ -10,6 +10,7 @@
  * loadLuaModule(). A LuaVM is one lua_State in it; the engine keeps one per thread.
  */
 import { createRequire } from 'node:module';
+import { copyBytes } from '../sab/bytes.js';
 
 /** The raw exports of the wasm module we use (wasm32: pointers are numbers). */
 interface Mod {
@@ -195,9 +196,7 @@ export class LuaVM {
     if (p === 0) return 0;
     const n = this.m.HEAPU32[this.lenPtr >> 2];
     if (at + n > dst.length) return n;
-    const h = this.m.HEAPU8;
-    if (n <= 32) for (let k = 0; k < n; k++) dst[at + k] = h[p + k];
-    else dst.set(h.subarray(p, p + n), at);
+    copyBytes(dst, at, this.m.HEAPU8, p, n);
     return n;
   }
   toBuffer(i: number): Buffer { return Buffer.from(this.toBytesView(i)); }
@@ -215,9 +214,7 @@ export class LuaVM {
   pushBoolean(b: boolean): void { this.m._lua_pushboolean(this.L, b ? 1 : 0); }
   pushBytes(b: Uint8Array, off = 0, len = b.length - off): void {
     const p = this.room(len);
-    const h = this.m.HEAPU8;
-    if (len <= 32) for (let k = 0; k < len; k++) h[p + k] = b[off + k]; // no view for short ones
-    else h.set(len === b.length && off === 0 ? b : b.subarray(off, off + len), p);
+    copyBytes(this.m.HEAPU8, p, b, off, len);
     this.m._lua_pushlstring(this.L, p, len);
   }
   /** Push a JS string: latin1 (binary) by default, or UTF-8. */

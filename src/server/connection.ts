@@ -14,6 +14,7 @@ import { ProtocolError, RequestParser, kReady } from '../protocol/parser.js';
 import { RespWriter } from '../protocol/resp-writer.js';
 import { Client } from './client.js';
 import { noteRead } from './read-buffers.js';
+import { getU32 } from '../sab/bytes.js';
 import { kParkedOnOffload, kParkedOnRetry, type Engine } from './engine.js';
 
 /** Responses longer than this are copied out of the ring before the writer keeps them. */
@@ -138,14 +139,7 @@ export class Connection {
     const out = this.writer.flushParts();
     engine.releaseLocks();
     if (out !== null && !this.closed) {
-      let ok = true;
-      if (out.length > 1) this.socket.cork();
-      for (const b of out) {
-        engine.netOut += b.length;
-        ok = this.socket.write(b);
-      }
-      if (out.length > 1) this.socket.uncork();
-      if (!ok) this.socket.pause();
+      if (!this.writeParts(out)) this.socket.pause();
       if (engine.pubsub.overLimit(client)) this.close(); // client-output-buffer-limit
     }
     if (client.closeAfterReply) {
@@ -163,7 +157,7 @@ export class Connection {
    */
   private offloaded(d: Uint8Array, off: number, total: number): void {
     if (this.closed) return;
-    const errors = (d[off] | (d[off + 1] << 8) | (d[off + 2] << 16) | (d[off + 3] << 24)) >>> 0;
+    const errors = getU32(d, off);
     const at = off + 4, len = total - 4;
     if (errors !== 0) {
       const engine = this.engine;
@@ -191,28 +185,27 @@ export class Connection {
     }
   }
 
-  /** Write buffers in order, as one corked batch (pub/sub frames shared between subscribers). */
-  private writeParts(parts: Buffer[]): void {
-    if (this.closed) return;
+  /**
+   * Write buffers in order, as one corked batch (a turn's replies, pub/sub frames shared
+   * between subscribers). False when the socket's buffer is full (the caller may pause).
+   */
+  private writeParts(parts: Buffer[]): boolean {
+    if (this.closed) return true;
+    let ok = true;
     if (parts.length > 1) this.socket.cork();
     for (const b of parts) {
       this.engine.netOut += b.length;
-      this.socket.write(b);
+      ok = this.socket.write(b);
     }
     if (parts.length > 1) this.socket.uncork();
+    return ok;
   }
 
   /** Send pub/sub messages written between turns (the hub calls this once per loop turn). */
   private flushPushes(): void {
     if (this.closed) return;
     const out = this.writer.flushParts();
-    if (out === null) return;
-    if (out.length > 1) this.socket.cork();
-    for (const b of out) {
-      this.engine.netOut += b.length;
-      this.socket.write(b);
-    }
-    if (out.length > 1) this.socket.uncork();
+    if (out !== null) this.writeParts(out);
   }
 
   private park(): void {

@@ -20,6 +20,7 @@
  */
 import type { Ctx } from '../commands/context.js';
 import { ClientChannel } from '../sab/channels.js';
+import { copyBytes } from '../sab/bytes.js';
 import { EFn, ELua } from '../errors.js';
 import type { Client } from './client.js';
 import type { Engine } from './engine.js';
@@ -88,9 +89,7 @@ export class Offloader {
   blob(b: Uint8Array, off: number, n: number): void {
     this.u32(n);
     this.room(n);
-    const e = this.enc, at = this.len;
-    if (n <= 32) for (let k = 0; k < n; k++) e[at + k] = b[off + k]; // no view for short ones
-    else e.set(b.subarray(off, off + n), at);
+    copyBytes(this.enc, this.len, b, off, n);
     this.len += n;
   }
 
