@@ -6,39 +6,29 @@
  * losing an update. (On older Node the option is refused and this file is skipped; the same
  * sharing is tested with worker threads in test/families/functions-threads.test.ts.)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startSpindleProcess, type RunningTestServer } from '../helpers/server.js';
 import { supportsReusePort } from '../../src/server/server.js';
 import { keysInShards } from '../helpers/types-kit.js';
 
-const serverJs = fileURLToPath(new URL('../../dist/cli/server.js', import.meta.url));
-const procs: ChildProcess[] = [];
-afterAll(() => {
-  for (const p of procs) p.kill('SIGKILL');
+const servers: RunningTestServer[] = [];
+afterAll(async () => {
+  for (const s of servers) await s.close();
 });
 
-function start(args: string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [serverJs, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    procs.push(proc);
-    let out = '';
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /Ready to accept connections tcp on [\d.]+:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    proc.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
+/** A spindle-server child process with 3 io-threads; its port. */
+async function start(shards: number): Promise<number> {
+  const s = await startSpindleProcess({ shards, config: { 'io-threads': '3' } });
+  servers.push(s);
+  return s.port;
 }
 
 const lib = (name: string, body: string) => `#!lua name=${name}\n${body}`;
 
 describe.runIf(supportsReusePort())(`functions across io-threads on Node ${process.versions.node}`, () => {
   it('FUNCTION LOAD/REPLACE/DELETE/FLUSH on one thread, FCALL on all of them', async () => {
-    const port = await start(['--shards', '2', '--io-threads', '3']);
+    const port = await start(2);
     const conns = Array.from({ length: 12 }, () => new Redis({ port, host: '127.0.0.1' }));
     try {
       expect(await conns[0].call('FUNCTION', 'LOAD', lib('t', "redis.register_function('echo', function(k, a) return 'v1:' .. a[1] end)"))).toBe('t');

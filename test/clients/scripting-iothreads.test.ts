@@ -4,37 +4,27 @@
  * FLUSH on one thread empties every thread's cache, and scripts from many connections on
  * several threads increment the same keys in two shards without losing an update.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startSpindleProcess, type RunningTestServer } from '../helpers/server.js';
 import { supportsReusePort } from '../../src/server/server.js';
 import { keysInShards } from '../helpers/types-kit.js';
 
-const serverJs = fileURLToPath(new URL('../../dist/cli/server.js', import.meta.url));
-const procs: ChildProcess[] = [];
-afterAll(() => {
-  for (const p of procs) p.kill('SIGKILL');
+const servers: RunningTestServer[] = [];
+afterAll(async () => {
+  for (const s of servers) await s.close();
 });
 
-function start(args: string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [serverJs, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    procs.push(proc);
-    let out = '';
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /Ready to accept connections tcp on [\d.]+:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    proc.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
+/** A spindle-server child process with 3 io-threads; its port. */
+async function start(shards: number): Promise<number> {
+  const s = await startSpindleProcess({ shards, config: { 'io-threads': '3' } });
+  servers.push(s);
+  return s.port;
 }
 
 describe.runIf(supportsReusePort())(`scripts across io-threads on Node ${process.versions.node}`, () => {
   it('EVALSHA finds scripts loaded on other threads; SCRIPT FLUSH reaches every thread', async () => {
-    const port = await start(['--shards', '2', '--io-threads', '3']);
+    const port = await start(2);
     const conns = Array.from({ length: 12 }, () => new Redis({ port, host: '127.0.0.1' }));
     try {
       const sha = (await conns[0].script('LOAD', 'return ARGV[1]')) as string;

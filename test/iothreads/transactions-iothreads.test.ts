@@ -4,40 +4,28 @@
  * Every EXEC takes all its shard locks at once, so no reader on any thread sees a half-done
  * transfer; a WATCHed key written by a connection of another thread aborts the EXEC.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
+import { shardOfKey as shardIn, startSpindleProcess, type RunningTestServer } from '../helpers/server.js';
 import { supportsReusePort } from '../../src/server/server.js';
-import { keySlot, kSlots } from '../../src/sab/hash.js';
 import { connect } from '../families/workers/tx-resp.mjs';
 
-const serverJs = fileURLToPath(new URL('../../dist/cli/server.js', import.meta.url));
 const kShards = 4;
 const kMs = Number(process.env.TX_IOTHREADS_MS ?? 4000);
 
-const procs: ChildProcess[] = [];
-afterAll(() => {
-  for (const p of procs) p.kill('SIGKILL');
+const servers: RunningTestServer[] = [];
+afterAll(async () => {
+  for (const s of servers) await s.close();
 });
 
-function start(args: string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [serverJs, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    procs.push(proc);
-    let out = '';
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = /Ready to accept connections tcp on [\d.]+:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    proc.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
+/** A spindle-server child process with 3 io-threads; its port. */
+async function start(shards: number): Promise<number> {
+  const s = await startSpindleProcess({ shards, config: { 'io-threads': '3' } });
+  servers.push(s);
+  return s.port;
 }
 
-const shardOfKey = (k: string) => Math.floor((keySlot(Buffer.from(k), 0, Buffer.byteLength(k)) * kShards) / kSlots);
+const shardOfKey = (k: string) => shardIn(k, kShards);
 
 interface Result { role: string; violations: number; checks: number; committed: number; aborted: number; problems: string[] }
 
@@ -51,7 +39,7 @@ function run(workerData: object): Promise<Result> {
 
 describe.runIf(supportsReusePort())(`transactions with io-threads on Node ${process.versions.node}`, () => {
   it('transfers across shards and threads never show a changed total', async () => {
-    const port = await start(['--shards', String(kShards), '--io-threads', '3']);
+    const port = await start(kShards);
     const accounts = Array.from({ length: 8 }, (_, i) => `acct:${i}`);
     const shardOf = Object.fromEntries(accounts.map((k) => [k, shardOfKey(k)]));
     expect(new Set(Object.values(shardOf)).size).toBeGreaterThan(1);
@@ -72,7 +60,7 @@ describe.runIf(supportsReusePort())(`transactions with io-threads on Node ${proc
   }, kMs + 30000);
 
   it('a watched key written by a connection of any thread aborts EXEC', async () => {
-    const port = await start(['--shards', String(kShards), '--io-threads', '3']);
+    const port = await start(kShards);
     const conns = await Promise.all(Array.from({ length: 9 }, () => connect(port)));
     const [watcher, ...writers] = conns;
     for (const [i, w] of writers.entries()) {
