@@ -53,6 +53,11 @@ export function createScriptFlags(): SharedArrayBuffer {
   return sab;
 }
 
+/** The four function words ([8..11]: running, kill gen, busy, busy+wrote) of the flag words. */
+export function functionFlags(flags: Int32Array): Int32Array {
+  return flags.subarray(kFunctionFlagsByte / 4, kFunctionFlagsByte / 4 + 4);
+}
+
 const flagViews = new WeakMap<object, Int32Array>();
 
 /**

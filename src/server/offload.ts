@@ -22,6 +22,7 @@ import type { Ctx } from '../commands/context.js';
 import { ClientChannel } from '../sab/channels.js';
 import { copyBytes } from '../sab/bytes.js';
 import { EFn, ELua } from '../errors.js';
+import { SW, functionFlags } from '../scripting/state.js';
 import type { Client } from './client.js';
 import type { Engine } from './engine.js';
 
@@ -31,8 +32,6 @@ export const enum Req {
   Exec = 3,
 }
 
-/** Script flag words (scripting/state.ts): [2] busy scripts, [8 + 2] busy functions. */
-const kScriptBusy = 2, kFunctionBusy = 10;
 
 export class Offloader {
   private readonly ch: ClientChannel;
@@ -42,11 +41,13 @@ export class Offloader {
   private enc = Buffer.allocUnsafe(4096);
   private len = 0;
   private readonly flags: Int32Array | null;
+  private readonly fnFlags: Int32Array | null;
 
   constructor(private readonly engine: Engine, sab: SharedArrayBuffer) {
     this.ch = new ClientChannel(sab);
     const scripts = engine.handle.global.scripts;
     this.flags = scripts === undefined ? null : new Int32Array(scripts, 0, 16);
+    this.fnFlags = this.flags === null ? null : functionFlags(this.flags);
     // Settings reach the worker in order with this thread's requests; those kept in shared
     // memory (notify-keyspace-events) are not sent: a late copy would overwrite a newer value.
     const cfg = engine.config;
@@ -60,8 +61,8 @@ export class Offloader {
   busyText(): string | null {
     const f = this.flags;
     if (f === null) return null;
-    if (Atomics.load(f, kScriptBusy) > 0) return ELua.busy;
-    if (Atomics.load(f, kFunctionBusy) > 0) return EFn.busyFunction;
+    if (Atomics.load(f, SW.Busy) > 0) return ELua.busy;
+    if (Atomics.load(this.fnFlags!, SW.Busy) > 0) return EFn.busyFunction;
     return null;
   }
 

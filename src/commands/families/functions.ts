@@ -9,7 +9,7 @@ import { E, EFn, ELua } from '../../errors.js';
 import { Functions, type RestorePolicy } from '../../scripting/functions.js';
 import { dumpPayload, parsePayload } from '../../scripting/functions-dump.js';
 import { kFlagNames, kNoWrites } from '../../scripting/functions-lib.js';
-import { SW, scriptFlags } from '../../scripting/state.js';
+import { SW, functionFlags, scriptFlags } from '../../scripting/state.js';
 import { killMustWait } from './scripting.js';
 import { FunctionRegistry, createFunctionRegistry } from '../../scripting/functions-registry.js';
 import { globMatch } from '../../server/glob.js';
@@ -191,7 +191,7 @@ function functionStats(c: Ctx): void {
 
 /** FUNCTION KILL: stops a running function on any thread through the shared flag words. */
 function functionKill(c: Ctx): void {
-  const ev = scriptFlags(c), fn = ev.subarray(8, 12);
+  const ev = scriptFlags(c), fn = functionFlags(ev);
   if (killMustWait(c, fn) || killMustWait(c, ev)) return;
   if (Atomics.load(fn, SW.Running) > 0) {
     if (Atomics.load(fn, SW.BusyWrote) > 0) return c.reply.error(ELua.unkillable);

@@ -6,7 +6,7 @@
 import type { Ctx, FamilyTable } from '../context.js';
 import { E, EFn, ELua } from '../../errors.js';
 import { Scripting, type ScriptEntry } from '../../scripting/runtime.js';
-import { SW, scriptFlags } from '../../scripting/state.js';
+import { SW, functionFlags, scriptFlags } from '../../scripting/state.js';
 import { loadLuaModule } from '../../scripting/vm.js';
 
 await loadLuaModule();
@@ -90,7 +90,7 @@ function scriptKill(c: Ctx): void {
   const f = scriptFlags(c);
   if (Atomics.load(f, SW.Running) === 0) {
     // Only a function runs (FCALL): Redis points at FUNCTION KILL.
-    const fn = f.subarray(8, 12);
+    const fn = functionFlags(f);
     if (Atomics.load(fn, SW.Running) === 0) return c.reply.error(ELua.notBusy);
     if (killMustWait(c, fn)) return;
     return c.reply.error(Atomics.load(fn, SW.BusyWrote) > 0 ? ELua.unkillable : EFn.busyFunction);
